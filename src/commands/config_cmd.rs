@@ -1,0 +1,29 @@
+//! `fathom config`: where the config is, the profiles, and the data paths.
+
+use std::fmt::Write;
+
+use crate::config::{Config, Profile};
+
+/// The text `fathom config` prints.
+pub fn render(config: &Config) -> String {
+    let mut s = String::new();
+    let file = match &config.file {
+        Some(p) => p.display().to_string(),
+        None => format!("{} (not present; defaults in use)", config.paths.config_file.display()),
+    };
+    let _ = writeln!(s, "config file: {file}");
+    let _ = writeln!(s, "data dir:    {}", config.paths.data_dir.display());
+    let _ = writeln!(s, "state dir:   {}", config.paths.state_dir.display());
+    let _ = writeln!(s, "demo lake:   {}", config.paths.demo_dir().display());
+    let _ = writeln!(s, "row cap:     {}", config.row_cap);
+    let _ = writeln!(s, "profiles:");
+    for (name, p) in &config.profiles {
+        let mark = if *name == config.default_profile { " (default)" } else { "" };
+        match p {
+            Profile::Local(l) => {
+                let _ = writeln!(s, "  {name}{mark}: engine=local catalog={} warehouse={}", l.catalog, l.warehouse);
+            }
+        }
+    }
+    s
+}

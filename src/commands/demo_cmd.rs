@@ -1,0 +1,41 @@
+//! `fathom demo`: build the demo lake and say how to use it.
+
+use std::fmt::Write;
+
+use crate::lake::demo::{DemoOptions, DemoSummary, build};
+
+use super::progress_bar;
+use crate::error::Result;
+
+pub async fn run(opts: &DemoOptions) -> Result<DemoSummary> {
+    let bar = progress_bar();
+    let mut report = |msg: &str, done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        bar.set_message(msg.to_string());
+    };
+    let summary = build(opts, &mut report).await;
+    bar.finish_and_clear();
+    summary
+}
+
+/// The summary `fathom demo` prints.
+pub fn render(opts: &DemoOptions, s: &DemoSummary, is_default_dir: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "demo lake ({} scale, seed {}, through {}) at {}", s.scale, s.seed, s.end, opts.dir.display());
+    for t in &s.tables {
+        let _ = writeln!(out, "  {:<32} {:>10} rows  {:>3} snapshots", t.table, t.rows, t.commits);
+    }
+    let _ = writeln!(out, "built in {:.1} s, {:.1} MB of Parquet", s.seconds, s.bytes as f64 / 1e6);
+    if is_default_dir {
+        let _ = writeln!(out, "try: fathom run \"SELECT ticker, name FROM reference.tb_meta LIMIT 5\"");
+    } else {
+        let _ = writeln!(
+            out,
+            "to use it, add to your config (fathom config shows where):\n[profiles.demo]\nengine = \"local\"\ncatalog = \"sqlite://{}\"\nwarehouse = \"{}\"",
+            opts.dir.join("catalog.db").display(),
+            opts.dir.join("warehouse").display()
+        );
+    }
+    out
+}

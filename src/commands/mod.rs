@@ -1,0 +1,60 @@
+//! Headless commands: the same library calls the workbench makes, printed instead of drawn.
+
+pub mod config_cmd;
+pub mod demo_cmd;
+pub mod run_cmd;
+
+use std::io::IsTerminal;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::config::{Config, LOCAL_PROFILE, LocalProfile, Profile};
+use crate::engine::Engine;
+use crate::engine::local::LocalEngine;
+use crate::error::Result;
+use crate::lake::demo::{self, DemoOptions};
+use crate::lake::generate::Scale;
+
+/// A progress bar on stderr when it is a terminal; silent when piped.
+pub fn progress_bar() -> ProgressBar {
+    let target = if std::io::stderr().is_terminal() { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
+    let bar = ProgressBar::with_draw_target(Some(0), target);
+    if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Builds the demo lake of the built-in profile if it is missing (first use).
+pub async fn ensure_demo(config: &Config, name: &str, profile: &LocalProfile) -> Result<()> {
+    let demo_dir = config.paths.demo_dir();
+    if name != LOCAL_PROFILE || *profile != LocalProfile::demo(&demo_dir) {
+        return Ok(());
+    }
+    if profile.sqlite_path().is_some_and(|p| p.exists()) {
+        return Ok(());
+    }
+    eprintln!("fathom: no demo lake yet; building one at {} (once; `fathom demo --help` for options)", demo_dir.display());
+    let opts = DemoOptions { scale: Scale::Seed, seed: 42, end: demo::default_end(), dir: demo_dir, force: false };
+    let bar = progress_bar();
+    let mut report = |msg: &str, done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        bar.set_message(msg.to_string());
+    };
+    let summary = demo::build(&opts, &mut report).await;
+    bar.finish_and_clear();
+    summary.map(|_| ())
+}
+
+/// Opens the engine of a profile (building the demo lake on first use of `local`).
+pub async fn open_engine(config: &Config, profile: Option<&str>) -> Result<(String, Box<dyn Engine>)> {
+    let (name, p) = config.profile(profile)?;
+    let name = name.to_string();
+    match p {
+        Profile::Local(local) => {
+            ensure_demo(config, &name, local).await?;
+            Ok((name, Box::new(LocalEngine::open(local).await?)))
+        }
+    }
+}

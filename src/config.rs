@@ -1,0 +1,247 @@
+//! Configuration: the config file (`--config`, `FATHOM_CONFIG`, or the XDG config dir),
+//! named profiles, and the data/state paths. Errors name the file and the key.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{FathomError, Result};
+
+/// The name of the built-in profile that points at the demo lake.
+pub const LOCAL_PROFILE: &str = "local";
+
+/// Where fathom keeps things on this machine.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub config_file: PathBuf,
+    pub data_dir: PathBuf,
+    pub state_dir: PathBuf,
+}
+
+impl Paths {
+    /// XDG locations (honouring `XDG_CONFIG_HOME`, `XDG_DATA_HOME`, `XDG_STATE_HOME`).
+    pub fn from_env() -> Result<Self> {
+        let dirs = directories::ProjectDirs::from("", "", "fathom").ok_or_else(|| {
+            FathomError::Other(
+                "cannot find a home directory for config and data; set HOME or XDG_CONFIG_HOME/XDG_DATA_HOME".into(),
+            )
+        })?;
+        let state_dir = dirs
+            .state_dir()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| dirs.data_local_dir().join("state"));
+        Ok(Paths {
+            config_file: dirs.config_dir().join("config.toml"),
+            data_dir: dirs.data_dir().to_path_buf(),
+            state_dir,
+        })
+    }
+
+    /// The default demo lake: `<data dir>/demo`.
+    pub fn demo_dir(&self) -> PathBuf {
+        self.data_dir.join("demo")
+    }
+}
+
+/// A local Iceberg warehouse: a SQL catalog (SQLite) and the warehouse directory.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LocalProfile {
+    /// Iceberg SQL catalog URI, e.g. `sqlite:///home/me/lake/catalog.db`.
+    pub catalog: String,
+    /// Warehouse root (a path or `file://` URI).
+    pub warehouse: String,
+}
+
+impl LocalProfile {
+    /// The demo lake in `dir` (`catalog.db` and `warehouse/`).
+    pub fn demo(dir: &Path) -> Self {
+        LocalProfile {
+            catalog: format!("sqlite://{}", dir.join("catalog.db").display()),
+            warehouse: dir.join("warehouse").display().to_string(),
+        }
+    }
+
+    /// The SQLite file behind the catalog URI, when it is one.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        let rest = self.catalog.strip_prefix("sqlite:")?;
+        let rest = rest.strip_prefix("//").unwrap_or(rest);
+        let rest = rest.split('?').next().unwrap_or(rest);
+        Some(PathBuf::from(rest))
+    }
+}
+
+/// A named connection. More engines (postgres, athena) join this enum as they land.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(tag = "engine", rename_all = "lowercase")]
+pub enum Profile {
+    Local(LocalProfile),
+}
+
+impl Profile {
+    pub fn engine_name(&self) -> &'static str {
+        match self {
+            Profile::Local(_) => "local",
+        }
+    }
+}
+
+/// Spending limits and the price list (used by the estimate and `fathom run`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Budget {
+    pub price_per_tb_usd: f64,
+    pub confirm_above_usd: Option<f64>,
+    pub refuse_above_usd: Option<f64>,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget { price_per_tb_usd: 5.0, confirm_above_usd: Some(0.10), refuse_above_usd: Some(5.0) }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    default_profile: Option<String>,
+    row_cap: Option<usize>,
+    #[serde(default)]
+    budget: Budget,
+    #[serde(default)]
+    profiles: BTreeMap<String, Profile>,
+}
+
+/// The effective configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it came from; `None` when no file exists (all defaults).
+    pub file: Option<PathBuf>,
+    pub paths: Paths,
+    pub default_profile: String,
+    /// Most rows a result keeps (the grid and `fathom run`).
+    pub row_cap: usize,
+    pub budget: Budget,
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+impl Config {
+    /// Loads `explicit` (from `--config`), else `FATHOM_CONFIG`, else the XDG file if it exists.
+    pub fn load(explicit: Option<&Path>, paths: Paths) -> Result<Self> {
+        let env = std::env::var_os("FATHOM_CONFIG").map(PathBuf::from);
+        let (path, must_exist) = match (explicit, env) {
+            (Some(p), _) => (p.to_path_buf(), true),
+            (None, Some(p)) => (p, true),
+            (None, None) => (paths.config_file.clone(), false),
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => Some(t),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => None,
+            Err(e) => {
+                return Err(FathomError::Config {
+                    path,
+                    message: format!("cannot read it ({e}); check the path given by --config or FATHOM_CONFIG"),
+                });
+            }
+        };
+        let parsed = match &text {
+            Some(t) => Self::parse(t, &path)?,
+            None => FileConfig::default(),
+        };
+        let mut profiles = BTreeMap::new();
+        profiles.insert(LOCAL_PROFILE.to_string(), Profile::Local(LocalProfile::demo(&paths.demo_dir())));
+        profiles.extend(parsed.profiles);
+        let default_profile = parsed.default_profile.unwrap_or_else(|| LOCAL_PROFILE.to_string());
+        let config = Config {
+            file: text.map(|_| path.clone()),
+            paths,
+            default_profile,
+            row_cap: parsed.row_cap.unwrap_or(1_000_000),
+            budget: parsed.budget,
+            profiles,
+        };
+        if !config.profiles.contains_key(&config.default_profile) {
+            return Err(FathomError::Config {
+                path,
+                message: format!(
+                    "key default_profile: no profile named '{}'; define [profiles.{}] or pick one of: {}",
+                    config.default_profile,
+                    config.default_profile,
+                    config.profile_names()
+                ),
+            });
+        }
+        Ok(config)
+    }
+
+    fn parse(text: &str, path: &Path) -> Result<FileConfig> {
+        toml::from_str(text).map_err(|e| {
+            let key = e.span().map(|s| line_col(text, s.start)).unwrap_or_default();
+            FathomError::Config {
+                path: path.to_path_buf(),
+                message: format!("{key}{}", e.message()),
+            }
+        })
+    }
+
+    pub fn profile_names(&self) -> String {
+        self.profiles.keys().cloned().collect::<Vec<_>>().join(", ")
+    }
+
+    /// The named profile, or the default one.
+    pub fn profile(&self, name: Option<&str>) -> Result<(&str, &Profile)> {
+        let name = name.unwrap_or(&self.default_profile);
+        self.profiles
+            .get_key_value(name)
+            .map(|(k, v)| (k.as_str(), v))
+            .ok_or_else(|| FathomError::UnknownProfile { name: name.to_string(), known: self.profile_names() })
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> String {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map(|l| l.chars().count() + 1).unwrap_or(1);
+    let key = text.lines().nth(line - 1).and_then(|l| l.split('=').next()).map(str::trim).unwrap_or("");
+    if key.is_empty() || key.starts_with('[') {
+        format!("line {line}, column {col}: ")
+    } else {
+        format!("line {line}, column {col} (key `{key}`): ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(dir: &Path) -> Paths {
+        Paths { config_file: dir.join("none.toml"), data_dir: dir.join("data"), state_dir: dir.join("state") }
+    }
+
+    #[test]
+    fn built_in_local_profile_points_at_the_demo_lake() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Config::load(None, paths(dir.path())).unwrap();
+        let (name, Profile::Local(p)) = c.profile(None).unwrap();
+        assert_eq!(name, "local");
+        assert_eq!(p.sqlite_path().unwrap(), dir.path().join("data/demo/catalog.db"));
+    }
+
+    #[test]
+    fn profiles_are_read_and_bad_keys_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(&f, "[profiles.research]\nengine = \"local\"\ncatalog = \"sqlite:///x/c.db\"\nwarehouse = \"/x/w\"\n").unwrap();
+        let c = Config::load(Some(&f), paths(dir.path())).unwrap();
+        let (_, Profile::Local(p)) = c.profile(Some("research")).unwrap();
+        assert_eq!(p.sqlite_path().unwrap(), PathBuf::from("/x/c.db"));
+
+        std::fs::write(&f, "[profiles.research]\nengine = \"local\"\ncatalgo = \"x\"\n").unwrap();
+        let err = Config::load(Some(&f), paths(dir.path())).unwrap_err().to_string();
+        assert!(err.contains("c.toml") && err.contains("catalgo"), "{err}");
+
+        let err = c.profile(Some("nope")).unwrap_err().to_string();
+        assert!(err.contains("nope") && err.contains("research"), "{err}");
+    }
+}

@@ -1,0 +1,163 @@
+//! Static name material: the real tickers that head each market's list, and the parts that
+//! synthetic company names are assembled from (each industry word implies a sector).
+
+use super::tickers::Sector::{self, *};
+
+/// Real US tickers: (ticker, name, sector).
+pub(crate) const US_REAL: &[(&str, &str, Sector)] = &[
+    ("AAPL", "Apple Inc.", Technology),
+    ("MSFT", "Microsoft Corporation", Technology),
+    ("NVDA", "NVIDIA Corporation", Technology),
+    ("AMZN", "Amazon.com Inc.", Consumer),
+    ("GOOGL", "Alphabet Inc.", Technology),
+    ("META", "Meta Platforms Inc.", Technology),
+    ("JPM", "JPMorgan Chase & Co.", Financials),
+    ("XOM", "Exxon Mobil Corporation", Energy),
+    ("JNJ", "Johnson & Johnson", HealthCare),
+    ("V", "Visa Inc.", Financials),
+    ("PG", "Procter & Gamble Co.", Consumer),
+    ("UNH", "UnitedHealth Group Inc.", HealthCare),
+    ("HD", "Home Depot Inc.", Consumer),
+    ("MA", "Mastercard Inc.", Financials),
+    ("CVX", "Chevron Corporation", Energy),
+    ("LLY", "Eli Lilly and Company", HealthCare),
+    ("ABBV", "AbbVie Inc.", HealthCare),
+    ("PFE", "Pfizer Inc.", HealthCare),
+    ("MRK", "Merck & Co. Inc.", HealthCare),
+    ("KO", "Coca-Cola Company", Consumer),
+    ("PEP", "PepsiCo Inc.", Consumer),
+    ("BAC", "Bank of America Corporation", Financials),
+    ("WMT", "Walmart Inc.", Consumer),
+    ("COST", "Costco Wholesale Corporation", Consumer),
+    ("DIS", "Walt Disney Company", Consumer),
+    ("CSCO", "Cisco Systems Inc.", Technology),
+    ("INTC", "Intel Corporation", Technology),
+    ("ORCL", "Oracle Corporation", Technology),
+    ("ADBE", "Adobe Inc.", Technology),
+    ("CRM", "Salesforce Inc.", Technology),
+    ("NFLX", "Netflix Inc.", Consumer),
+    ("TSLA", "Tesla Inc.", Consumer),
+    ("GS", "Goldman Sachs Group Inc.", Financials),
+    ("WFC", "Wells Fargo & Company", Financials),
+    ("CAT", "Caterpillar Inc.", Industrials),
+    ("BA", "Boeing Company", Industrials),
+    ("GE", "General Electric Company", Industrials),
+    ("HON", "Honeywell International Inc.", Industrials),
+    ("LIN", "Linde plc", Materials),
+    ("DOW", "Dow Inc.", Materials),
+    ("FCX", "Freeport-McMoRan Inc.", Materials),
+    ("COP", "ConocoPhillips", Energy),
+    ("NEE", "NextEra Energy Inc.", Utilities),
+    ("DUK", "Duke Energy Corporation", Utilities),
+    ("SO", "Southern Company", Utilities),
+];
+
+/// Real KR tickers: (6-digit code, name, sector).
+pub(crate) const KR_REAL: &[(&str, &str, Sector)] = &[
+    ("005930", "삼성전자", Technology),
+    ("000660", "SK하이닉스", Technology),
+    ("035420", "NAVER", Technology),
+    ("035720", "카카오", Technology),
+    ("005380", "현대차", Consumer),
+    ("051910", "LG화학", Materials),
+    ("006400", "삼성SDI", Technology),
+    ("207940", "삼성바이오로직스", HealthCare),
+    ("068270", "셀트리온", HealthCare),
+    ("000270", "기아", Consumer),
+    ("005490", "POSCO홀딩스", Materials),
+    ("105560", "KB금융", Financials),
+    ("055550", "신한지주", Financials),
+    ("012330", "현대모비스", Consumer),
+    ("028260", "삼성물산", Industrials),
+    ("066570", "LG전자", Technology),
+    ("096770", "SK이노베이션", Energy),
+    ("015760", "한국전력", Utilities),
+    ("017670", "SK텔레콤", Technology),
+    ("032830", "삼성생명", Financials),
+    ("086790", "하나금융지주", Financials),
+    ("010130", "고려아연", Materials),
+    ("009150", "삼성전기", Technology),
+    ("036460", "한국가스공사", Utilities),
+];
+
+/// Stems of synthetic US names (ASCII letters only: tickers are derived from them).
+pub(crate) const US_STEMS: &[&str] = &[
+    "Abbott", "Acadia", "Alder", "Allegheny", "Apex", "Arbor", "Ardent", "Aspen", "Atlas",
+    "Aurora", "Avalon", "Beacon", "Belmont", "Birch", "Bluewater", "Boulder", "Bridgeport",
+    "Brighton", "Cascade", "Cedar", "Centennial", "Chesapeake", "Clearwater", "Coastal",
+    "Columbia", "Comet", "Copper", "Crescent", "Crestline", "Cypress", "Dakota", "Delmar",
+    "Diamond", "Eagle", "Eastgate", "Emerald", "Empire", "Evergreen", "Fairview", "Falcon",
+    "Franklin", "Frontier", "Gateway", "Glacier", "Granite", "Greenfield", "Harbor", "Hawthorne",
+    "Heartland", "Highland", "Horizon", "Hudson", "Ironwood", "Juniper", "Keystone", "Lakeside",
+    "Landmark", "Liberty", "Lincoln", "Magnolia", "Maple", "Meridian", "Midland", "Monarch",
+    "Northstar", "Oakmont", "Orion", "Pacific", "Palisade", "Paragon", "Pinnacle", "Pioneer",
+    "Prairie", "Quantum", "Redwood", "Ridgeline", "Riverside", "Sequoia", "Sierra", "Silverline",
+    "Skyline", "Sterling", "Summit", "Sunrise", "Tidewater", "Trident", "Union", "Vanguard",
+    "Vertex", "Westbrook", "Willow", "Zenith",
+];
+
+/// Industry words of synthetic US names, with the sector each implies.
+pub(crate) const US_INDUSTRIES: &[(&str, Sector)] = &[
+    ("Systems", Technology),
+    ("Software", Technology),
+    ("Semiconductor", Technology),
+    ("Networks", Technology),
+    ("Bancorp", Financials),
+    ("Financial", Financials),
+    ("Capital", Financials),
+    ("Therapeutics", HealthCare),
+    ("Biosciences", HealthCare),
+    ("Medical", HealthCare),
+    ("Petroleum", Energy),
+    ("Energy", Energy),
+    ("Oil & Gas", Energy),
+    ("Brands", Consumer),
+    ("Retail", Consumer),
+    ("Foods", Consumer),
+    ("Industries", Industrials),
+    ("Aerospace", Industrials),
+    ("Logistics", Industrials),
+    ("Materials", Materials),
+    ("Chemical", Materials),
+    ("Steel", Materials),
+    ("Power", Utilities),
+    ("Water Works", Utilities),
+];
+
+/// Corporate suffixes of synthetic US names.
+pub(crate) const US_SUFFIXES: &[&str] = &["Inc.", "Corp.", "Holdings", "Group", "Co."];
+
+/// Leading parts of synthetic Korean names.
+pub(crate) const KR_PREFIXES: &[&str] = &[
+    "대한", "한국", "미래", "동양", "서울", "신성", "태양", "한빛", "대성", "동아", "삼화", "우리",
+    "세종", "한양", "금호", "성진", "광명", "현성", "청우", "동원", "한일", "대림", "새한", "일진",
+    "경동", "대영", "부국", "삼영", "한솔", "아세아",
+];
+
+/// Industry parts of synthetic Korean names, with the sector each implies.
+pub(crate) const KR_INDUSTRIES: &[(&str, Sector)] = &[
+    ("전자", Technology),
+    ("반도체", Technology),
+    ("통신", Technology),
+    ("테크", Technology),
+    ("금융", Financials),
+    ("증권", Financials),
+    ("생명", Financials),
+    ("제약", HealthCare),
+    ("바이오", HealthCare),
+    ("에너지", Energy),
+    ("정유", Energy),
+    ("식품", Consumer),
+    ("유통", Consumer),
+    ("건설", Industrials),
+    ("중공업", Industrials),
+    ("물산", Industrials),
+    ("해운", Industrials),
+    ("기계", Industrials),
+    ("화학", Materials),
+    ("철강", Materials),
+    ("소재", Materials),
+    ("제지", Materials),
+    ("전기", Utilities),
+    ("가스", Utilities),
+];

@@ -1,0 +1,11 @@
+//! fathom: a terminal workbench for an Iceberg + PostgreSQL investment data lake.
+#![forbid(unsafe_code)]
+
+pub mod commands; // headless commands (run, demo, config), shared with the TUI
+pub mod config; // profiles, XDG paths, budgets; errors name the file and key
+pub mod engine; // the Engine trait and the local DataFusion-over-Iceberg engine
+pub mod error; // the crate's error type: what happened and what to do next
+pub mod export; // result writers: table, CSV, JSON lines, Parquet, Arrow IPC
+pub mod lake; // the local Iceberg warehouse: catalog, table definitions, demo generator
+pub mod library; // saved queries: header, typed parameters and their binding
+pub mod sqltext; // SQL tokens with byte offsets, shared by rewrites

@@ -1,0 +1,115 @@
+//! The saved-query header: leading `-- key: value` comment lines.
+//!
+//! ```text
+//! -- name: Daily prices of one ticker
+//! -- description: adj_close since a date, by ticker
+//! -- engine: any
+//! -- param: ticker text = AAPL
+//! -- param: start_date date = 2024-01-01
+//! -- chart: line x=trade_date y=adj_close
+//! -- tags: market, prices
+//! SELECT ...
+//! ```
+
+use std::path::Path;
+
+use crate::error::{FathomError, Result};
+use crate::library::params::{ParamDecl, ParamType};
+
+/// What a saved query says about itself.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Header {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// athena | postgres | local | any (None = any)
+    pub engine: Option<String>,
+    pub params: Vec<ParamDecl>,
+    pub chart: Option<String>,
+    pub tags: Vec<String>,
+}
+
+const KEYS: &str = "name, description, engine, param, chart, tags";
+
+/// Parses the header of `text`; `file` names the source in errors.
+pub fn parse_header(text: &str, file: &Path) -> Result<Header> {
+    let mut h = Header::default();
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let Some(comment) = trimmed.strip_prefix("--") else {
+            break;
+        };
+        let at = |what: String| FathomError::Param(format!("{}:{}: {what}", file.display(), i + 1));
+        let Some((key, value)) = comment.split_once(':') else {
+            continue; // free prose in the comment block
+        };
+        let key = key.trim().to_ascii_lowercase();
+        if key.contains(char::is_whitespace) {
+            continue;
+        }
+        let value = value.trim().to_string();
+        match key.as_str() {
+            "name" => h.name = Some(value),
+            "description" => h.description = Some(value),
+            "engine" => match value.as_str() {
+                "athena" | "postgres" | "local" | "any" => h.engine = Some(value),
+                other => return Err(at(format!("engine '{other}': expected athena, postgres, local or any"))),
+            },
+            "param" => h.params.push(parse_param(&value).map_err(at)?),
+            "chart" => h.chart = Some(value),
+            "tags" => {
+                h.tags = value.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect()
+            }
+            other => return Err(at(format!("unknown header key '{other}': expected one of {KEYS}"))),
+        }
+    }
+    Ok(h)
+}
+
+/// `name type [= default]`
+fn parse_param(spec: &str) -> std::result::Result<ParamDecl, String> {
+    let expected = "expected `param: NAME TYPE [= DEFAULT]` with TYPE one of text, int, float, date, bool, list<text|int|date>, choice(a|b|c)";
+    let (decl, default) = match spec.split_once('=') {
+        Some((d, v)) => (d.trim(), Some(v.trim().to_string())),
+        None => (spec.trim(), None),
+    };
+    let mut parts = decl.splitn(2, char::is_whitespace);
+    let name = parts.next().unwrap_or("").trim();
+    let ty = parts.next().unwrap_or("").trim();
+    if name.is_empty() || ty.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(format!("malformed param '{spec}': {expected}"));
+    }
+    let ty = ParamType::parse(ty).ok_or_else(|| format!("param {name}: unknown type '{ty}': {expected}"))?;
+    let decl = ParamDecl { name: name.to_string(), ty, default };
+    if let Some(d) = &decl.default {
+        decl.ty.parse_value(d).map_err(|e| format!("param {name}: default {e}"))?;
+    }
+    Ok(decl)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_full_header_and_stops_at_sql() {
+        let text = "-- name: Prices\n-- engine: any\n-- param: ticker text = AAPL\n-- param: since date = 2024-01-01\n-- param: ids list<int> = 1,2\n-- param: market choice(US|KR) = US\n-- tags: a, b\nSELECT 1 -- name: not header\n";
+        let h = parse_header(text, Path::new("q.sql")).unwrap();
+        assert_eq!(h.name.as_deref(), Some("Prices"));
+        assert_eq!(h.params.len(), 4);
+        assert_eq!(h.params[1].ty, ParamType::Date);
+        assert_eq!(h.tags, vec!["a", "b"]);
+    }
+
+    #[test]
+    fn malformed_lines_name_file_and_line() {
+        let err = parse_header("-- name: x\n-- param: since dat = 1\n", Path::new("q.sql")).unwrap_err().to_string();
+        assert!(err.starts_with("q.sql:2:") && err.contains("unknown type 'dat'"), "{err}");
+        let err = parse_header("-- param: since date = 2024-13-01\n", Path::new("q.sql")).unwrap_err().to_string();
+        assert!(err.contains("not a date"), "{err}");
+        let err = parse_header("-- colour: red\n", Path::new("q.sql")).unwrap_err().to_string();
+        assert!(err.contains("unknown header key 'colour'"), "{err}");
+    }
+}
