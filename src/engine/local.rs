@@ -11,7 +11,7 @@ use futures::StreamExt;
 
 use crate::config::LocalProfile;
 use crate::engine::lake_catalog::LakeCatalogProvider;
-use crate::engine::{Engine, QueryStream, TableInfo, timetravel};
+use crate::engine::{Engine, QueryStream, TableInfo, functions, timetravel};
 use crate::error::{FathomError, Result};
 use crate::lake::catalog;
 use crate::library::{ParamValue, PlaceholderStyle};
@@ -55,6 +55,7 @@ impl LocalEngine {
             .with_information_schema(true);
         let ctx = SessionContext::new_with_config(config);
         ctx.register_catalog(CATALOG, Arc::new(provider));
+        functions::register(&ctx);
         Ok(LocalEngine { ctx, tables })
     }
 

@@ -1,5 +1,6 @@
 //! Engines behind one object-safe trait. Every engine returns Arrow `RecordBatch`es.
 
+pub mod functions;
 pub mod lake_catalog;
 pub mod local;
 pub mod metadata_tables;

@@ -53,7 +53,7 @@ pub struct ParamDecl {
 /// How an engine spells a positional placeholder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlaceholderStyle {
-    /// `$1, $2, ...` (DataFusion, PostgreSQL); a repeated name reuses its number.
+    /// `$1, $2, ...` (DataFusion, PostgreSQL).
     Dollar,
     /// `?` (Athena); one value per occurrence.
     Question,
@@ -149,14 +149,31 @@ impl ParamType {
     }
 }
 
-/// The `:name` placeholders of `sql`: (start, end, name), outside strings and comments.
-pub fn placeholders(sql: &str) -> Result<Vec<(usize, usize, String)>> {
+/// A `:name` placeholder in SQL text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placeholder {
+    pub start: usize,
+    pub end: usize,
+    pub name: String,
+    /// Alone inside `IN ( … )`: an undeclared value there is a comma-separated list.
+    pub in_list: bool,
+}
+
+/// The `:name` placeholders of `sql`, outside strings and comments.
+pub fn placeholders(sql: &str) -> Result<Vec<Placeholder>> {
     let toks = tokenize(sql)?;
+    let sig: Vec<usize> = (0..toks.len()).filter(|&i| !crate::sqltext::is_trivia(&toks[i].token)).collect();
     let mut out = Vec::new();
-    for pair in toks.windows(2) {
-        if let (Token::Colon, Token::Word(w)) = (&pair[0].token, &pair[1].token) {
-            if w.quote_style.is_none() && pair[0].end == pair[1].start {
-                out.push((pair[0].start, pair[1].end, w.value.clone()));
+    for (k, pair) in sig.windows(2).enumerate() {
+        let (a, b) = (&toks[pair[0]], &toks[pair[1]]);
+        if let (Token::Colon, Token::Word(w)) = (&a.token, &b.token) {
+            if w.quote_style.is_none() && a.end == b.start {
+                let before = |n: usize| k.checked_sub(n).map(|j| &toks[sig[j]].token);
+                let after = sig.get(k + 2).map(|&j| &toks[j].token);
+                let in_list = matches!(before(1), Some(Token::LParen))
+                    && before(2).is_some_and(|t| crate::sqltext::is_keyword(t, "in"))
+                    && matches!(after, Some(Token::RParen));
+                out.push(Placeholder { start: a.start, end: b.end, name: w.value.clone(), in_list });
             }
         }
     }
@@ -171,7 +188,7 @@ pub fn bind(
     style: PlaceholderStyle,
 ) -> Result<Bound> {
     let found = placeholders(sql)?;
-    let used: Vec<&str> = found.iter().map(|(_, _, n)| n.as_str()).collect();
+    let used: Vec<&str> = found.iter().map(|p| p.name.as_str()).collect();
     for (name, _) in given {
         if !used.contains(&name.as_str()) && !decls.iter().any(|d| &d.name == name) {
             let mut known: Vec<&str> = used.clone();
@@ -199,31 +216,34 @@ pub fn bind(
             .ok_or_else(|| {
                 FathomError::Param(format!("parameter :{name} has no value; pass --param {name}=VALUE"))
             })?;
-        let ty = decl.map(|d| d.ty.clone()).unwrap_or_else(|| ParamType::infer(&raw));
+        let in_list = found.iter().filter(|p| p.name == *name).all(|p| p.in_list);
+        let ty = match decl {
+            Some(d) => d.ty.clone(),
+            None if in_list => {
+                let first = raw.split(',').map(str::trim).find(|s| !s.is_empty()).unwrap_or("");
+                ParamType::List(Box::new(ParamType::infer(first)))
+            }
+            None => ParamType::infer(&raw),
+        };
         let vals = ty
             .parse_value(&raw)
             .map_err(|e| FathomError::Param(format!("parameter {name}: {e}")))?;
         values_by_name.insert(name, vals);
     }
     let mut values = Vec::new();
-    let mut numbers: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut edits = Vec::new();
-    for (start, end, name) in &found {
+    for Placeholder { start, end, name, .. } in &found {
         let vals = &values_by_name[name.as_str()];
-        let text = match style {
-            PlaceholderStyle::Dollar => {
-                let nums = numbers.entry(name).or_insert_with(|| {
-                    let first = values.len() + 1;
-                    values.extend(vals.iter().cloned());
-                    (first..first + vals.len()).collect()
-                });
-                nums.iter().map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
-            }
-            PlaceholderStyle::Question => {
-                values.extend(vals.iter().cloned());
-                vec!["?"; vals.len()].join(", ")
-            }
-        };
+        let first = values.len() + 1;
+        values.extend(vals.iter().cloned());
+        // One placeholder per occurrence: engines type each use on its own.
+        let text = (first..first + vals.len())
+            .map(|n| match style {
+                PlaceholderStyle::Dollar => format!("${n}"),
+                PlaceholderStyle::Question => "?".to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
         edits.push((*start, *end, text));
     }
     Ok(Bound { sql: splice(sql, &edits), values })
@@ -241,8 +261,9 @@ mod tests {
     fn binds_names_to_numbered_placeholders_and_leaves_strings_alone() {
         let sql = "SELECT ':ticker', x::int FROM t WHERE a = :ticker AND d >= :since -- :ticker\n AND b = :ticker";
         let b = bind(sql, &[decl("since", "date", Some("2024-01-01"))], &[("ticker".into(), "O'Reilly".into())], PlaceholderStyle::Dollar).unwrap();
-        assert_eq!(b.sql, "SELECT ':ticker', x::int FROM t WHERE a = $1 AND d >= $2 -- :ticker\n AND b = $1");
-        assert_eq!(b.values, vec![ParamValue::Text("O'Reilly".into()), ParamValue::Date(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap())]);
+        assert_eq!(b.sql, "SELECT ':ticker', x::int FROM t WHERE a = $1 AND d >= $2 -- :ticker\n AND b = $3");
+        let t = ParamValue::Text("O'Reilly".into());
+        assert_eq!(b.values, vec![t.clone(), ParamValue::Date(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()), t]);
     }
 
     #[test]
@@ -252,6 +273,14 @@ mod tests {
         assert_eq!(b.sql, "SELECT * FROM t WHERE id IN (?, ?, ?) OR id = ? OR id = ?");
         assert_eq!(b.values.len(), 5);
         assert_eq!(b.values[3], ParamValue::Int(7));
+    }
+
+    #[test]
+    fn undeclared_values_inside_in_lists_are_lists() {
+        let b = bind("SELECT 1 WHERE t IN ( :t ) AND x = :x", &[], &[("t".into(), "AAPL, O'Neil,X".into()), ("x".into(), "a,b".into())], PlaceholderStyle::Dollar).unwrap();
+        assert_eq!(b.sql, "SELECT 1 WHERE t IN ( $1, $2, $3 ) AND x = $4");
+        assert_eq!(b.values[1], ParamValue::Text("O'Neil".into()));
+        assert_eq!(b.values[3], ParamValue::Text("a,b".into()));
     }
 
     #[test]

@@ -41,14 +41,20 @@ fn arr<A: arrow::array::Array + 'static>(a: A) -> ArrayRef {
     Arc::new(a)
 }
 
-fn table_batch(table: &'static TableDef, columns: Vec<ArrayRef>) -> Result<TableData, GenerateError> {
+fn table_batch(
+    table: &'static TableDef,
+    columns: Vec<ArrayRef>,
+) -> Result<TableData, GenerateError> {
     let batch = RecordBatch::try_new(table.arrow_schema()?, columns)?;
     Ok(TableData { table, batch })
 }
 
 /// `us_stocks_price` or `kr_stocks_price`, sorted by (trade_date, meta_id). `gross_return` is
 /// `adj_close_t / adj_close_{t−1} − 1` of the stored values, NULL on the first day.
-pub(crate) fn prices(table: &'static TableDef, p: &MarketPrices) -> Result<TableData, GenerateError> {
+pub(crate) fn prices(
+    table: &'static TableDef,
+    p: &MarketPrices,
+) -> Result<TableData, GenerateError> {
     let n = p.days.len() * p.series.len();
     let hour = p.market.load_hour();
     let mut meta = Vec::with_capacity(n);
@@ -100,18 +106,24 @@ pub(crate) fn nav(runs: &[Run], history: &History) -> Result<TableData, Generate
     }
     rows.sort_unstable_by_key(|&(d, port, _, _)| (d, port));
     let pick = |f: fn(&Run) -> &Vec<f64>| -> Float64Array {
-        rows.iter().map(|&(_, _, k, t)| f(&runs[k])[t]).collect::<Vec<f64>>().into()
+        rows.iter()
+            .map(|&(_, _, k, t)| f(&runs[k])[t])
+            .collect::<Vec<f64>>()
+            .into()
     };
     table_batch(
         &tables::TB_NAV,
         vec![
-            arr(Date32Array::from_iter_values(rows.iter().map(|r| date32(r.0)))),
+            arr(Date32Array::from_iter_values(
+                rows.iter().map(|r| date32(r.0)),
+            )),
             arr(Int32Array::from_iter_values(rows.iter().map(|r| r.1))),
             arr(pick(|r| &r.value)),
             arr(pick(|r| &r.cash)),
             arr(pick(|r| &r.total)),
             arr(TimestampMicrosecondArray::from_iter_values(
-                rows.iter().map(|r| timestamp_at(r.0, runs[r.2].market.load_hour())),
+                rows.iter()
+                    .map(|r| timestamp_at(r.0, runs[r.2].market.load_hour())),
             )),
         ],
     )
@@ -127,14 +139,21 @@ pub(crate) fn rebalance(
     for (r, p) in runs.iter().zip(ports) {
         let days = history.days(r.market);
         for (t, w) in &r.rebalances {
-            rows.extend(p.members.iter().zip(w).map(|(m, wi)| (days[*t], r.port_id, *m, *wi)));
+            rows.extend(
+                p.members
+                    .iter()
+                    .zip(w)
+                    .map(|(m, wi)| (days[*t], r.port_id, *m, *wi)),
+            );
         }
     }
     rows.sort_unstable_by_key(|&(d, port, meta, _)| (d, port, meta));
     table_batch(
         &tables::TB_REBALANCE,
         vec![
-            arr(Date32Array::from_iter_values(rows.iter().map(|r| date32(r.0)))),
+            arr(Date32Array::from_iter_values(
+                rows.iter().map(|r| date32(r.0)),
+            )),
             arr(Int32Array::from_iter_values(rows.iter().map(|r| r.1))),
             arr(Int32Array::from_iter_values(rows.iter().map(|r| r.2))),
             arr(Float64Array::from_iter_values(rows.iter().map(|r| r.3))),
@@ -146,11 +165,17 @@ pub(crate) fn rebalance(
 fn metric_columns(rows: &[MetricRow]) -> Vec<ArrayRef> {
     vec![
         arr(Int32Array::from_iter_values(rows.iter().map(|r| r.port_id))),
-        arr(Date32Array::from_iter_values(rows.iter().map(|r| date32(r.date)))),
+        arr(Date32Array::from_iter_values(
+            rows.iter().map(|r| date32(r.date)),
+        )),
         arr(rows.iter().map(|r| r.sharpe).collect::<Float64Array>()),
         arr(Float64Array::from_iter_values(rows.iter().map(|r| r.mdd))),
-        arr(Float64Array::from_iter_values(rows.iter().map(|r| r.ann_ret))),
-        arr(Float64Array::from_iter_values(rows.iter().map(|r| r.ann_vol))),
+        arr(Float64Array::from_iter_values(
+            rows.iter().map(|r| r.ann_ret),
+        )),
+        arr(Float64Array::from_iter_values(
+            rows.iter().map(|r| r.ann_vol),
+        )),
     ]
 }
 
@@ -164,9 +189,13 @@ pub(crate) fn signals(rows: &[SignalRow]) -> Result<TableData, GenerateError> {
     table_batch(
         &tables::TB_SIGNALS,
         vec![
-            arr(Date32Array::from_iter_values(rows.iter().map(|r| date32(r.date)))),
+            arr(Date32Array::from_iter_values(
+                rows.iter().map(|r| date32(r.date)),
+            )),
             arr(Int32Array::from_iter_values(rows.iter().map(|r| r.meta_id))),
-            arr(StringArray::from_iter_values(rows.iter().map(|r| signal_for(r.score)))),
+            arr(StringArray::from_iter_values(
+                rows.iter().map(|r| signal_for(r.score)),
+            )),
             arr(Float64Array::from_iter_values(rows.iter().map(|r| r.score))),
         ],
     )
@@ -184,10 +213,16 @@ pub(crate) fn macro_data(rows: &[MacroRow]) -> Result<TableData, GenerateError> 
     table_batch(
         &tables::TB_MACRO_DATA,
         vec![
-            arr(Int32Array::from_iter_values(rows.iter().map(|r| r.macro_id))),
-            arr(Date32Array::from_iter_values(rows.iter().map(|r| date32(r.date)))),
+            arr(Int32Array::from_iter_values(
+                rows.iter().map(|r| r.macro_id),
+            )),
+            arr(Date32Array::from_iter_values(
+                rows.iter().map(|r| date32(r.date)),
+            )),
             arr(Float64Array::from_iter_values(rows.iter().map(|r| r.value))),
-            arr(StringArray::from_iter_values(rows.iter().map(|r| series(r.macro_id)))),
+            arr(StringArray::from_iter_values(
+                rows.iter().map(|r| series(r.macro_id)),
+            )),
             arr(TimestampMicrosecondArray::from_iter_values(
                 rows.iter().map(|r| timestamp_at(r.date, MACRO_HOUR)),
             )),
@@ -197,11 +232,21 @@ pub(crate) fn macro_data(rows: &[MacroRow]) -> Result<TableData, GenerateError> 
 
 fn meta_columns(tickers: &[Ticker]) -> Vec<ArrayRef> {
     vec![
-        arr(Int32Array::from_iter_values(tickers.iter().map(|t| t.meta_id))),
-        arr(StringArray::from_iter_values(tickers.iter().map(|t| t.ticker.as_str()))),
-        arr(StringArray::from_iter_values(tickers.iter().map(|t| t.name.as_str()))),
-        arr(StringArray::from_iter_values(tickers.iter().map(|t| t.sector.name()))),
-        arr(StringArray::from_iter_values(tickers.iter().map(|t| t.market.code()))),
+        arr(Int32Array::from_iter_values(
+            tickers.iter().map(|t| t.meta_id),
+        )),
+        arr(StringArray::from_iter_values(
+            tickers.iter().map(|t| t.ticker.as_str()),
+        )),
+        arr(StringArray::from_iter_values(
+            tickers.iter().map(|t| t.name.as_str()),
+        )),
+        arr(StringArray::from_iter_values(
+            tickers.iter().map(|t| t.sector.name()),
+        )),
+        arr(StringArray::from_iter_values(
+            tickers.iter().map(|t| t.market.code()),
+        )),
     ]
 }
 
@@ -221,9 +266,16 @@ pub(crate) fn calendar(history: &History) -> Result<TableData, GenerateError> {
     table_batch(
         &tables::TB_CALENDAR,
         vec![
-            arr(Date32Array::from_iter_values(rows.iter().map(|r| date32(r.0)))),
-            arr(StringArray::from_iter_values(rows.iter().map(|r| r.1.code()))),
-            arr(rows.iter().map(|r| Some(is_open(r.1, r.0))).collect::<BooleanArray>()),
+            arr(Date32Array::from_iter_values(
+                rows.iter().map(|r| date32(r.0)),
+            )),
+            arr(StringArray::from_iter_values(
+                rows.iter().map(|r| r.1.code()),
+            )),
+            arr(rows
+                .iter()
+                .map(|r| Some(is_open(r.1, r.0)))
+                .collect::<BooleanArray>()),
         ],
     )
 }
@@ -233,8 +285,12 @@ pub(crate) fn exchange_rates(rows: &[FxRow]) -> Result<TableData, GenerateError>
     table_batch(
         &tables::TB_EXCHANGE_RATES,
         vec![
-            arr(Date32Array::from_iter_values(rows.iter().map(|r| date32(r.date)))),
-            arr(StringArray::from_iter_values(rows.iter().map(|r| FX_PAIRS[r.pair]))),
+            arr(Date32Array::from_iter_values(
+                rows.iter().map(|r| date32(r.date)),
+            )),
+            arr(StringArray::from_iter_values(
+                rows.iter().map(|r| FX_PAIRS[r.pair]),
+            )),
             arr(Float64Array::from_iter_values(rows.iter().map(|r| r.rate))),
         ],
     )
@@ -274,9 +330,15 @@ pub(crate) fn postgres(
             ("strategy_name", Utf8, true),
         ]),
         vec![
-            arr(Int32Array::from_iter_values(strategies.iter().map(|s| s.id))),
-            arr(StringArray::from_iter_values(strategies.iter().map(|s| s.code))),
-            arr(StringArray::from_iter_values(strategies.iter().map(|s| s.name))),
+            arr(Int32Array::from_iter_values(
+                strategies.iter().map(|s| s.id),
+            )),
+            arr(StringArray::from_iter_values(
+                strategies.iter().map(|s| s.code),
+            )),
+            arr(StringArray::from_iter_values(
+                strategies.iter().map(|s| s.name),
+            )),
         ],
     )?;
     let portfolio = RecordBatch::try_new(
@@ -286,9 +348,15 @@ pub(crate) fn postgres(
             ("strategy_id", Int32, true),
         ]),
         vec![
-            arr(Int32Array::from_iter_values(ports.iter().map(|p| p.port_id))),
-            arr(StringArray::from_iter_values(ports.iter().map(|p| p.name.as_str()))),
-            arr(Int32Array::from_iter_values(ports.iter().map(|p| p.strategy.id))),
+            arr(Int32Array::from_iter_values(
+                ports.iter().map(|p| p.port_id),
+            )),
+            arr(StringArray::from_iter_values(
+                ports.iter().map(|p| p.name.as_str()),
+            )),
+            arr(Int32Array::from_iter_values(
+                ports.iter().map(|p| p.strategy.id),
+            )),
         ],
     )?;
     let pairs: Vec<(i32, i32)> = ports

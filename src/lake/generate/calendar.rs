@@ -160,7 +160,10 @@ impl History {
 
 /// Indices of the last day of each period in `days` (ascending), where `key` names the
 /// period of a day. The final, possibly partial, period ends on the last day of `days`.
-pub(crate) fn period_ends<K: PartialEq>(days: &[NaiveDate], key: impl Fn(NaiveDate) -> K) -> Vec<usize> {
+pub(crate) fn period_ends<K: PartialEq>(
+    days: &[NaiveDate],
+    key: impl Fn(NaiveDate) -> K,
+) -> Vec<usize> {
     let mut ends = Vec::new();
     for i in 0..days.len() {
         let last = i + 1 == days.len() || key(days[i]) != key(days[i + 1]);

@@ -154,7 +154,10 @@ impl DemoData {
 
     /// A PostgreSQL batch, by table name.
     pub fn postgres_table(&self, name: &str) -> Option<&RecordBatch> {
-        self.postgres.iter().find(|(n, _)| *n == name).map(|(_, b)| b)
+        self.postgres
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| b)
     }
 }
 

@@ -50,15 +50,57 @@ pub(crate) struct Strategy {
 
 const STRATEGIES: [(&str, &str, Shape); 10] = [
     ("EQW", "Equal Weight", Shape::Equal),
-    ("MOM", "Momentum 12M", Shape::Momentum { lookback: 252, tilt: 1.5 }),
-    ("LOWVOL", "Low Volatility", Shape::InverseVol { lookback: 60, power: 1 }),
-    ("VALUE", "Contrarian Value", Shape::Momentum { lookback: 252, tilt: -1.5 }),
+    (
+        "MOM",
+        "Momentum 12M",
+        Shape::Momentum {
+            lookback: 252,
+            tilt: 1.5,
+        },
+    ),
+    (
+        "LOWVOL",
+        "Low Volatility",
+        Shape::InverseVol {
+            lookback: 60,
+            power: 1,
+        },
+    ),
+    (
+        "VALUE",
+        "Contrarian Value",
+        Shape::Momentum {
+            lookback: 252,
+            tilt: -1.5,
+        },
+    ),
     ("RANDOM", "Random Allocation", Shape::Random),
-    ("MINVAR", "Minimum Variance", Shape::InverseVol { lookback: 120, power: 2 }),
-    ("GROWTH", "Growth 6M", Shape::Momentum { lookback: 126, tilt: 2.5 }),
+    (
+        "MINVAR",
+        "Minimum Variance",
+        Shape::InverseVol {
+            lookback: 120,
+            power: 2,
+        },
+    ),
+    (
+        "GROWTH",
+        "Growth 6M",
+        Shape::Momentum {
+            lookback: 126,
+            tilt: 2.5,
+        },
+    ),
     ("DIVY", "Dividend Yield", Shape::DividendTilt),
     ("QUALITY", "Quality Score", Shape::StableRandom),
-    ("RISKPAR", "Risk Parity", Shape::InverseVol { lookback: 252, power: 1 }),
+    (
+        "RISKPAR",
+        "Risk Parity",
+        Shape::InverseVol {
+            lookback: 252,
+            power: 1,
+        },
+    ),
 ];
 
 /// The first `n` strategies (ids 1..=n).
@@ -155,13 +197,20 @@ pub(crate) struct Run {
 /// over (`value_r` by the previous weights, plus the previous cash) is split again:
 /// `value_r = 0.98 · total`, `cash_r = 0.02 · total`, so the stored `value` on a rebalance
 /// day is the new `value_r` and the NAV has no jump.
-pub(crate) fn run(seed: u64, port: &Portfolio, prices: &MarketPrices) -> Result<Run, GenerateError> {
+pub(crate) fn run(
+    seed: u64,
+    port: &Portfolio,
+    prices: &MarketPrices,
+) -> Result<Run, GenerateError> {
     let members: Vec<usize> = port
         .members
         .iter()
         .map(|m| {
             prices.position(*m).ok_or_else(|| {
-                GenerateError::Spec(format!("portfolio {} member {m} has no prices", port.port_id))
+                GenerateError::Spec(format!(
+                    "portfolio {} member {m} has no prices",
+                    port.port_id
+                ))
             })
         })
         .collect::<Result<_, _>>()?;
@@ -216,7 +265,13 @@ pub(crate) fn run(seed: u64, port: &Portfolio, prices: &MarketPrices) -> Result<
 }
 
 /// Weights of the members on day `t`, all positive, normalized to sum to 1.
-fn weights(seed: u64, port: &Portfolio, prices: &MarketPrices, members: &[usize], t: usize) -> Vec<f64> {
+fn weights(
+    seed: u64,
+    port: &Portfolio,
+    prices: &MarketPrices,
+    members: &[usize],
+    t: usize,
+) -> Vec<f64> {
     let adj = |m: usize, k: usize| prices.series[m].adj[k];
     let id = port.port_id as u64;
     let raw: Vec<f64> = match port.strategy.shape {
@@ -240,7 +295,9 @@ fn weights(seed: u64, port: &Portfolio, prices: &MarketPrices, members: &[usize]
                 members
                     .iter()
                     .map(|&m| {
-                        let r: Vec<f64> = (t - lb + 1..=t).map(|k| (adj(m, k) / adj(m, k - 1)).ln()).collect();
+                        let r: Vec<f64> = (t - lb + 1..=t)
+                            .map(|k| (adj(m, k) / adj(m, k - 1)).ln())
+                            .collect();
                         1.0 / sample_sd(&r).max(1e-4).powi(power)
                     })
                     .collect()

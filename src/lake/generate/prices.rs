@@ -43,7 +43,9 @@ pub(crate) struct MarketPrices {
 impl MarketPrices {
     /// Index of `meta_id` in `series`.
     pub fn position(&self, meta_id: i32) -> Option<usize> {
-        self.series.binary_search_by_key(&meta_id, |s| s.meta_id).ok()
+        self.series
+            .binary_search_by_key(&meta_id, |s| s.meta_id)
+            .ok()
     }
 }
 
@@ -219,11 +221,18 @@ fn ticker_series(seed: u64, t: &Ticker, days: &[NaiveDate], f: &Factors) -> Seri
         if i > 0 {
             let lp = price.ln();
             let pull = 0.02 * ((ln_floor - lp).max(0.0) - (lp - ln_ceil).max(0.0));
-            lr = (drift + beta * f.market[i] + loading * f.sector[t.sector as usize][i] + idio * z + pull)
+            lr = (drift
+                + beta * f.market[i]
+                + loading * f.sector[t.sector as usize][i]
+                + idio * z
+                + pull)
                 .clamp(-MAX_LOG_RETURN, MAX_LOG_RETURN);
             price *= lr.exp();
             let month = (d.year(), d.month());
-            let ex = pays && (d.month() - 1) % 3 == ex_phase && d.day() >= ex_day && paid_month != Some(month);
+            let ex = pays
+                && (d.month() - 1) % 3 == ex_phase
+                && d.day() >= ex_day
+                && paid_month != Some(month);
             if ex {
                 let prev: f64 = close[i - 1];
                 let div = round_price(prev * div_yield / 4.0, p.tick);
@@ -330,7 +339,11 @@ mod tests {
             .find(|s| s.div_yield > 0.0)
             .expect("a dividend payer");
         assert!(payer.adj[0] < payer.close[0]);
-        let non = us.series.iter().find(|s| s.div_yield == 0.0).expect("a non-payer");
+        let non = us
+            .series
+            .iter()
+            .find(|s| s.div_yield == 0.0)
+            .expect("a non-payer");
         assert_eq!(non.adj, non.close);
     }
 }

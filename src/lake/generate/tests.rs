@@ -37,7 +37,10 @@ pub(super) fn lake(name: &str) -> &'static RecordBatch {
 }
 
 pub(super) fn i32s(b: &RecordBatch, c: &str) -> Int32Array {
-    b.column_by_name(c).expect(c).as_primitive::<Int32Type>().clone()
+    b.column_by_name(c)
+        .expect(c)
+        .as_primitive::<Int32Type>()
+        .clone()
 }
 
 pub(super) fn dates(b: &RecordBatch, c: &str) -> Vec<NaiveDate> {
@@ -52,7 +55,10 @@ pub(super) fn dates(b: &RecordBatch, c: &str) -> Vec<NaiveDate> {
 }
 
 pub(super) fn f64s(b: &RecordBatch, c: &str) -> Float64Array {
-    b.column_by_name(c).expect(c).as_primitive::<Float64Type>().clone()
+    b.column_by_name(c)
+        .expect(c)
+        .as_primitive::<Float64Type>()
+        .clone()
 }
 
 pub(super) fn strs(b: &RecordBatch, c: &str) -> StringArray {
@@ -60,7 +66,10 @@ pub(super) fn strs(b: &RecordBatch, c: &str) -> StringArray {
 }
 
 fn i64s(b: &RecordBatch, c: &str) -> Int64Array {
-    b.column_by_name(c).expect(c).as_primitive::<Int64Type>().clone()
+    b.column_by_name(c)
+        .expect(c)
+        .as_primitive::<Int64Type>()
+        .clone()
 }
 
 /// (meta_id, trade_date) → adj_close over both price tables.
@@ -68,9 +77,13 @@ pub(super) fn adj_closes() -> BTreeMap<(i32, NaiveDate), f64> {
     let mut out = BTreeMap::new();
     for t in ["market_data.us_stocks_price", "market_data.kr_stocks_price"] {
         let b = lake(t);
-        let (m, d, a) = (i32s(b, "meta_id"), dates(b, "trade_date"), f64s(b, "adj_close"));
-        for i in 0..b.num_rows() {
-            out.insert((m.value(i), d[i]), a.value(i));
+        let (m, d, a) = (
+            i32s(b, "meta_id"),
+            dates(b, "trade_date"),
+            f64s(b, "adj_close"),
+        );
+        for (i, day) in d.iter().enumerate() {
+            out.insert((m.value(i), *day), a.value(i));
         }
     }
     out
@@ -91,12 +104,25 @@ fn all_tables_in_order_with_their_schemas() {
         }
         for col in t.batch.columns() {
             if let Some(f) = col.as_primitive_opt::<Float64Type>() {
-                assert!(f.iter().flatten().all(f64::is_finite), "{}", def.qualified());
+                assert!(
+                    f.iter().flatten().all(f64::is_finite),
+                    "{}",
+                    def.qualified()
+                );
             }
         }
     }
     let pg: Vec<&str> = data.postgres.iter().map(|(n, _)| *n).collect();
-    assert_eq!(pg, ["tb_meta", "tb_strategy", "tb_portfolio", "tb_universe", "tb_metrics"]);
+    assert_eq!(
+        pg,
+        [
+            "tb_meta",
+            "tb_strategy",
+            "tb_portfolio",
+            "tb_universe",
+            "tb_metrics"
+        ]
+    );
 }
 
 #[test]
@@ -105,7 +131,10 @@ fn rows_are_sorted_by_time_then_ids() {
         ("market_data.us_stocks_price", &["trade_date", "meta_id"]),
         ("market_data.kr_stocks_price", &["trade_date", "meta_id"]),
         ("portfolio.tb_nav", &["trade_date", "port_id"]),
-        ("portfolio.tb_rebalance", &["rebal_date", "port_id", "meta_id"]),
+        (
+            "portfolio.tb_rebalance",
+            &["rebal_date", "port_id", "meta_id"],
+        ),
         ("analytics.tb_metrics", &["calculation_date", "port_id"]),
         ("analytics.tb_signals", &["signal_date", "meta_id"]),
         ("reference.tb_macro_data", &["base_date", "macro_id"]),
@@ -129,7 +158,12 @@ fn rows_are_sorted_by_time_then_ids() {
                 .collect()
         };
         for i in 1..b.num_rows() {
-            assert!(key(i - 1) < key(i), "{table} row {i}: {:?} !< {:?}", key(i - 1), key(i));
+            assert!(
+                key(i - 1) < key(i),
+                "{table} row {i}: {:?} !< {:?}",
+                key(i - 1),
+                key(i)
+            );
         }
     }
 }
@@ -143,18 +177,33 @@ fn one_price_row_per_ticker_and_open_day() {
     ] {
         let b = lake(table);
         let days = history_days(&s, market).expect("days");
-        assert_eq!(days[0], trading_days(market, ymd(2023, 1, 1), ymd(2023, 1, 10))[0]);
-        assert_eq!(days.last(), trading_days(market, ymd(2024, 12, 20), s.end).last());
+        assert_eq!(
+            days[0],
+            trading_days(market, ymd(2023, 1, 1), ymd(2023, 1, 10))[0]
+        );
+        assert_eq!(
+            days.last(),
+            trading_days(market, ymd(2024, 12, 20), s.end).last()
+        );
         assert_eq!(b.num_rows(), n * days.len(), "{table}");
         let meta = i32s(b, "meta_id");
         let d = dates(b, "trade_date");
-        let keys: BTreeSet<(i32, NaiveDate)> = (0..b.num_rows()).map(|i| (meta.value(i), d[i])).collect();
+        let keys: BTreeSet<(i32, NaiveDate)> =
+            (0..b.num_rows()).map(|i| (meta.value(i), d[i])).collect();
         assert_eq!(keys.len(), b.num_rows(), "unique (meta_id, trade_date)");
         assert!(d.iter().all(|x| is_open(market, *x)));
-        assert!(d.iter().all(|x| !matches!(x.weekday(), Weekday::Sat | Weekday::Sun)));
+        assert!(
+            d.iter()
+                .all(|x| !matches!(x.weekday(), Weekday::Sat | Weekday::Sun))
+        );
     }
     let us = dates(lake("market_data.us_stocks_price"), "trade_date");
-    for closed in [ymd(2024, 12, 25), ymd(2024, 7, 4), ymd(2024, 11, 28), ymd(2024, 1, 15)] {
+    for closed in [
+        ymd(2024, 12, 25),
+        ymd(2024, 7, 4),
+        ymd(2024, 11, 28),
+        ymd(2024, 1, 15),
+    ] {
         assert!(!us.contains(&closed), "US price on {closed}");
     }
     let kr = dates(lake("market_data.kr_stocks_price"), "trade_date");
@@ -170,24 +219,37 @@ fn prices_are_sane_and_returns_consistent() {
     ] {
         let b = lake(table);
         let (meta, d) = (i32s(b, "meta_id"), dates(b, "trade_date"));
-        let (close, adj, ret) = (f64s(b, "close"), f64s(b, "adj_close"), f64s(b, "gross_return"));
+        let (close, adj, ret) = (
+            f64s(b, "close"),
+            f64s(b, "adj_close"),
+            f64s(b, "gross_return"),
+        );
         let vol = i64s(b, "volume");
-        let upd = b.column_by_name("updated_at").expect("updated_at").as_primitive::<TimestampMicrosecondType>();
+        let upd = b
+            .column_by_name("updated_at")
+            .expect("updated_at")
+            .as_primitive::<TimestampMicrosecondType>();
         assert_eq!(adj.null_count(), 0);
         assert_eq!(close.null_count(), 0);
         let mut last: BTreeMap<i32, (f64, NaiveDate)> = BTreeMap::new();
         let final_day = *d.last().expect("rows");
-        for i in 0..b.num_rows() {
+        for (i, day) in d.iter().enumerate() {
             let (c, a) = (close.value(i), adj.value(i));
             assert!(c > 0.0 && a > 0.0, "{table} row {i}");
-            assert!(((c / tick).round() * tick - c).abs() < 1e-9 * c.max(1.0), "rounded close {c}");
-            assert!(a <= c * (1.0 + 1e-12), "adjusted prices never exceed raw ones");
-            if d[i] == final_day {
+            assert!(
+                ((c / tick).round() * tick - c).abs() < 1e-9 * c.max(1.0),
+                "rounded close {c}"
+            );
+            assert!(
+                a <= c * (1.0 + 1e-12),
+                "adjusted prices never exceed raw ones"
+            );
+            if *day == final_day {
                 assert_eq!(a, c, "factor is 1.0 on the last day");
             }
             assert!(vol.value(i) > 0);
-            assert_eq!(upd.value(i), timestamp_at(d[i], hour));
-            match last.insert(meta.value(i), (a, d[i])) {
+            assert_eq!(upd.value(i), timestamp_at(*day, hour));
+            match last.insert(meta.value(i), (a, *day)) {
                 None => assert!(ret.is_null(i), "first day return is NULL"),
                 Some((prev, _)) => {
                     assert!(ret.is_valid(i));
@@ -203,7 +265,10 @@ fn prices_are_sane_and_returns_consistent() {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
-    assert!((5_000.0..=500_000.0).contains(&median), "KR median level {median}");
+    assert!(
+        (5_000.0..=500_000.0).contains(&median),
+        "KR median level {median}"
+    );
 }
 
 #[test]
@@ -220,7 +285,11 @@ fn meta_has_real_and_korean_names() {
         assert!(!sector.value(i).is_empty());
     }
     let hangul = (35..50)
-        .filter(|&i| name.value(i).chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)))
+        .filter(|&i| {
+            name.value(i)
+                .chars()
+                .any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+        })
         .count();
     assert!(hangul >= 10, "{hangul} Korean names");
     let pg = demo().postgres_table("tb_meta").expect("pg tb_meta");
@@ -233,21 +302,35 @@ fn calendar_covers_every_day_of_both_markets() {
     assert_eq!(b.num_rows(), 731 * 2);
     let (d, m) = (dates(b, "trade_date"), strs(b, "market"));
     let open: &BooleanArray = b.column_by_name("is_open").expect("is_open").as_boolean();
-    for i in 0..b.num_rows() {
-        let market = if m.value(i) == "US" { Market::Us } else { Market::Kr };
-        assert_eq!(open.value(i), is_open(market, d[i]));
+    for (i, day) in d.iter().enumerate() {
+        let market = if m.value(i) == "US" {
+            Market::Us
+        } else {
+            Market::Kr
+        };
+        assert_eq!(open.value(i), is_open(market, *day));
     }
-    let us_open = (0..b.num_rows()).filter(|&i| m.value(i) == "US" && open.value(i)).count();
-    assert_eq!(us_open, history_days(&spec(), Market::Us).expect("days").len());
+    let us_open = (0..b.num_rows())
+        .filter(|&i| m.value(i) == "US" && open.value(i))
+        .count();
+    assert_eq!(
+        us_open,
+        history_days(&spec(), Market::Us).expect("days").len()
+    );
 }
 
 #[test]
 fn macro_and_fx_series_stay_in_range() {
     let b = lake("reference.tb_macro_data");
-    let (id, d, v, fred) = (i32s(b, "macro_id"), dates(b, "base_date"), f64s(b, "value"), strs(b, "fred_series_id"));
+    let (id, d, v, fred) = (
+        i32s(b, "macro_id"),
+        dates(b, "base_date"),
+        f64s(b, "value"),
+        strs(b, "fred_series_id"),
+    );
     let us_days = history_days(&spec(), Market::Us).expect("days").len();
     let mut counts = BTreeMap::new();
-    for i in 0..b.num_rows() {
+    for (i, day) in d.iter().enumerate() {
         let series = fred.value(i);
         assert_eq!(series, MACRO_SERIES[id.value(i) as usize - 1]);
         *counts.entry(series).or_insert(0) += 1;
@@ -260,9 +343,9 @@ fn macro_and_fx_series_stay_in_range() {
         };
         assert!((lo..=hi).contains(&v.value(i)), "{series} {}", v.value(i));
         if ["FEDFUNDS", "CPIAUCSL", "UNRATE"].contains(&series) {
-            assert_eq!(d[i].day(), 1);
+            assert_eq!(day.day(), 1);
         } else {
-            assert!(is_open(Market::Us, d[i]));
+            assert!(is_open(Market::Us, *day));
         }
     }
     assert_eq!(counts["DGS10"], us_days);
@@ -279,7 +362,12 @@ fn macro_and_fx_series_stay_in_range() {
             "USDJPY" => (100.0, 155.0),
             _ => (6.1, 7.35),
         };
-        assert!((lo..=hi).contains(&rate.value(i)), "{} {}", pair.value(i), rate.value(i));
+        assert!(
+            (lo..=hi).contains(&rate.value(i)),
+            "{} {}",
+            pair.value(i),
+            rate.value(i)
+        );
     }
 }
 
@@ -288,7 +376,8 @@ fn same_spec_same_bytes_other_seed_other_data() {
     let again = generate(&spec()).expect("generate");
     let ipc = |b: &RecordBatch| -> Vec<u8> {
         let mut buf = Vec::new();
-        let mut w = arrow::ipc::writer::StreamWriter::try_new(&mut buf, &b.schema()).expect("writer");
+        let mut w =
+            arrow::ipc::writer::StreamWriter::try_new(&mut buf, &b.schema()).expect("writer");
         w.write(b).expect("write");
         w.finish().expect("finish");
         drop(w);
@@ -304,7 +393,9 @@ fn same_spec_same_bytes_other_seed_other_data() {
     }
     let other = generate(&DemoSpec { seed: 43, ..spec() }).expect("generate");
     assert_ne!(
-        other.table("market_data.us_stocks_price").map(|b| f64s(b, "close")),
+        other
+            .table("market_data.us_stocks_price")
+            .map(|b| f64s(b, "close")),
         Some(f64s(lake("market_data.us_stocks_price"), "close"))
     );
 }

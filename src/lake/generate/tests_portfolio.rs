@@ -13,7 +13,11 @@ fn universes() -> BTreeMap<i32, (Market, BTreeSet<i32>)> {
     let meta = lake("reference.tb_meta");
     let iso: BTreeMap<i32, Market> = (0..meta.num_rows())
         .map(|i| {
-            let m = if strs(meta, "iso_code").value(i) == "US" { Market::Us } else { Market::Kr };
+            let m = if strs(meta, "iso_code").value(i) == "US" {
+                Market::Us
+            } else {
+                Market::Kr
+            };
             (i32s(meta, "meta_id").value(i), m)
         })
         .collect();
@@ -21,7 +25,10 @@ fn universes() -> BTreeMap<i32, (Market, BTreeSet<i32>)> {
     let mut out: BTreeMap<i32, (Market, BTreeSet<i32>)> = BTreeMap::new();
     for i in 0..u.num_rows() {
         let (p, m) = (i32s(u, "port_id").value(i), i32s(u, "meta_id").value(i));
-        out.entry(p).or_insert_with(|| (iso[&m], BTreeSet::new())).1.insert(m);
+        out.entry(p)
+            .or_insert_with(|| (iso[&m], BTreeSet::new()))
+            .1
+            .insert(m);
     }
     out
 }
@@ -29,10 +36,17 @@ fn universes() -> BTreeMap<i32, (Market, BTreeSet<i32>)> {
 /// (port_id, rebal_date) → [(meta_id, weight)].
 fn rebalances() -> BTreeMap<(i32, NaiveDate), Vec<(i32, f64)>> {
     let b = lake("portfolio.tb_rebalance");
-    let (d, p, m, w) = (dates(b, "rebal_date"), i32s(b, "port_id"), i32s(b, "meta_id"), f64s(b, "weight"));
+    let (d, p, m, w) = (
+        dates(b, "rebal_date"),
+        i32s(b, "port_id"),
+        i32s(b, "meta_id"),
+        f64s(b, "weight"),
+    );
     let mut out: BTreeMap<(i32, NaiveDate), Vec<(i32, f64)>> = BTreeMap::new();
-    for i in 0..b.num_rows() {
-        out.entry((p.value(i), d[i])).or_default().push((m.value(i), w.value(i)));
+    for (i, day) in d.iter().enumerate() {
+        out.entry((p.value(i), *day))
+            .or_default()
+            .push((m.value(i), w.value(i)));
     }
     out
 }
@@ -43,8 +57,10 @@ fn navs() -> BTreeMap<i32, Vec<(NaiveDate, f64, f64, f64)>> {
     let (d, p) = (dates(b, "trade_date"), i32s(b, "port_id"));
     let (v, c, t) = (f64s(b, "value"), f64s(b, "cash"), f64s(b, "total_value"));
     let mut out: BTreeMap<i32, Vec<_>> = BTreeMap::new();
-    for i in 0..b.num_rows() {
-        out.entry(p.value(i)).or_default().push((d[i], v.value(i), c.value(i), t.value(i)));
+    for (i, day) in d.iter().enumerate() {
+        out.entry(p.value(i))
+            .or_default()
+            .push((*day, v.value(i), c.value(i), t.value(i)));
     }
     out
 }
@@ -61,7 +77,12 @@ fn strategies_and_portfolios_are_linked() {
     let p = demo().postgres_table("tb_portfolio").expect("tb_portfolio");
     assert_eq!(p.num_rows(), 6);
     let sids: BTreeSet<i32> = i32s(s, "strategy_id").values().iter().copied().collect();
-    assert!(i32s(p, "strategy_id").values().iter().all(|id| sids.contains(id)));
+    assert!(
+        i32s(p, "strategy_id")
+            .values()
+            .iter()
+            .all(|id| sids.contains(id))
+    );
     let u = universes();
     assert_eq!(u.len(), 6);
     assert!(u.values().any(|(m, _)| *m == Market::Us));
@@ -93,12 +114,19 @@ fn weights_are_positive_and_sum_to_one_on_quarter_starts() {
             .filter(|(i, d)| *i == 0 || (d.month() - 1) / 3 != (days[i - 1].month() - 1) / 3)
             .map(|(_, d)| *d)
             .collect();
-        let got: Vec<NaiveDate> = rb.keys().filter(|(p, _)| p == port).map(|(_, d)| *d).collect();
+        let got: Vec<NaiveDate> = rb
+            .keys()
+            .filter(|(p, _)| p == port)
+            .map(|(_, d)| *d)
+            .collect();
         assert_eq!(got, expect, "port {port}");
         assert_eq!(expect.len(), 8);
     }
     // Strategies shape weights differently: not every portfolio is equal-weighted.
-    assert!(rb.values().any(|ws| ws.iter().any(|(_, w)| (w - ws[0].1).abs() > 1e-6)));
+    assert!(
+        rb.values()
+            .any(|ws| ws.iter().any(|(_, w)| (w - ws[0].1).abs() > 1e-6))
+    );
 }
 
 #[test]
@@ -115,7 +143,11 @@ fn nav_recomputed_from_prices_and_weights() {
         let (mut value_r, mut cash_r, mut base) = (0.0, 0.0, Vec::new());
         for (i, &(d, value, cash, tv)) in rows.iter().enumerate() {
             let drifted = |base: &[(i32, f64, f64)]| -> f64 {
-                value_r * base.iter().map(|(m, w, a0)| w * adj[&(*m, d)] / a0).sum::<f64>()
+                value_r
+                    * base
+                        .iter()
+                        .map(|(m, w, a0)| w * adj[&(*m, d)] / a0)
+                        .sum::<f64>()
             };
             let expect_value = if let Some(ws) = rb.get(&(port, d)) {
                 if i > 0 {
@@ -128,7 +160,10 @@ fn nav_recomputed_from_prices_and_weights() {
             } else {
                 drifted(&base)
             };
-            assert!(close(value, expect_value, 1e-6), "port {port} {d}: {value} vs {expect_value}");
+            assert!(
+                close(value, expect_value, 1e-6),
+                "port {port} {d}: {value} vs {expect_value}"
+            );
             assert!(close(cash, cash_r, 1e-9));
             assert!(close(tv, value + cash, 1e-12));
             total = tv;
@@ -145,15 +180,30 @@ fn nav_recomputed_from_prices_and_weights() {
 fn metrics_recomputed_from_nav() {
     let b = lake("analytics.tb_metrics");
     let (p, d) = (i32s(b, "port_id"), dates(b, "calculation_date"));
-    let (sharpe, mdd, ret, vol) = (f64s(b, "sharpe"), f64s(b, "mdd"), f64s(b, "ann_ret"), f64s(b, "ann_vol"));
+    let (sharpe, mdd, ret, vol) = (
+        f64s(b, "sharpe"),
+        f64s(b, "mdd"),
+        f64s(b, "ann_ret"),
+        f64s(b, "ann_vol"),
+    );
     let navs = navs();
     let mut per_port: BTreeMap<i32, usize> = BTreeMap::new();
     for i in 0..b.num_rows() {
         let rows = &navs[&p.value(i)];
         *per_port.entry(p.value(i)).or_default() += 1;
-        let tv: Vec<f64> = rows.iter().take_while(|r| r.0 <= d[i]).map(|r| r.3).collect();
-        let last = rows.iter().filter(|r| (r.0.year(), r.0.month()) == (d[i].year(), d[i].month())).last();
-        assert_eq!(last.map(|r| r.0), Some(d[i]), "last trading day of the month");
+        let tv: Vec<f64> = rows
+            .iter()
+            .take_while(|r| r.0 <= d[i])
+            .map(|r| r.3)
+            .collect();
+        let last = rows
+            .iter()
+            .rfind(|r| (r.0.year(), r.0.month()) == (d[i].year(), d[i].month()));
+        assert_eq!(
+            last.map(|r| r.0),
+            Some(d[i]),
+            "last trading day of the month"
+        );
         let r: Vec<f64> = tv.windows(2).map(|w| w[1] / w[0] - 1.0).collect();
         assert!(r.len() >= 2);
         let n = r.len() as f64;
@@ -181,7 +231,12 @@ fn metrics_recomputed_from_nav() {
 fn signals_recomputed_from_adjusted_prices() {
     let adj = adj_closes();
     let b = lake("analytics.tb_signals");
-    let (d, m, sig, score) = (dates(b, "signal_date"), i32s(b, "meta_id"), strs(b, "signal"), f64s(b, "score"));
+    let (d, m, sig, score) = (
+        dates(b, "signal_date"),
+        i32s(b, "meta_id"),
+        strs(b, "signal"),
+        f64s(b, "score"),
+    );
     let mut series: BTreeMap<i32, Vec<(NaiveDate, f64)>> = BTreeMap::new();
     for ((meta, day), a) in &adj {
         series.entry(*meta).or_default().push((*day, *a));
@@ -189,14 +244,25 @@ fn signals_recomputed_from_adjusted_prices() {
     let mut per_ticker: BTreeMap<i32, usize> = BTreeMap::new();
     for i in 0..b.num_rows() {
         let s = &series[&m.value(i)];
-        let t = s.iter().position(|x| x.0 == d[i]).expect("signal on a trading day");
+        let t = s
+            .iter()
+            .position(|x| x.0 == d[i])
+            .expect("signal on a trading day");
         assert!(t >= 20, "21 days of history");
-        assert!(s.get(t + 1).is_none_or(|next| next.0.iso_week() != d[i].iso_week()));
+        assert!(
+            s.get(t + 1)
+                .is_none_or(|next| next.0.iso_week() != d[i].iso_week())
+        );
         let lr: Vec<f64> = (t - 19..=t).map(|k| (s[k].1 / s[k - 1].1).ln()).collect();
         let mean = lr.iter().sum::<f64>() / 20.0;
         let sd = (lr.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 19.0).sqrt();
         let expect = ((s[t].1 / s[t - 20].1).ln() / (sd * 20f64.sqrt())).clamp(-3.0, 3.0);
-        assert!((score.value(i) - expect).abs() < 1e-9, "{} {}", score.value(i), expect);
+        assert!(
+            (score.value(i) - expect).abs() < 1e-9,
+            "{} {}",
+            score.value(i),
+            expect
+        );
         assert_eq!(sig.value(i), signal_for(score.value(i)));
         *per_ticker.entry(m.value(i)).or_default() += 1;
     }

@@ -214,7 +214,10 @@ fn kr_tickers(seed: u64, n: usize) -> Result<Vec<Named>, GenerateError> {
     });
     for _ in 0..synthetic {
         let (name, sector) = names.next().ok_or_else(|| {
-            GenerateError::Spec(format!("at most {} KR tickers can be named", KR_REAL.len() + pairs))
+            GenerateError::Spec(format!(
+                "at most {} KR tickers can be named",
+                KR_REAL.len() + pairs
+            ))
         })?;
         let code = loop {
             let c = format!("{:06}", rng.random_range(1..100_000u32) * 10);
@@ -253,9 +256,11 @@ mod tests {
             assert!(t.ticker.chars().all(|c| c.is_ascii_digit()));
             assert_eq!(t.market, Market::Kr);
         }
-        let hangul = all[2000 + KR_REAL.len()..]
-            .iter()
-            .all(|t| t.name.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)));
+        let hangul = all[2000 + KR_REAL.len()..].iter().all(|t| {
+            t.name
+                .chars()
+                .any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+        });
         assert!(hangul);
         for (i, t) in all.iter().enumerate() {
             assert_eq!(t.meta_id as usize, i + 1);
