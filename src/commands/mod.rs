@@ -34,8 +34,18 @@ pub async fn ensure_demo(config: &Config, name: &str, profile: &LocalProfile) ->
     if profile.sqlite_path().is_some_and(|p| p.exists()) {
         return Ok(());
     }
-    eprintln!("fathom: no demo lake yet; building one at {} (once; `fathom demo --help` for options)", demo_dir.display());
-    let opts = DemoOptions { scale: Scale::Seed, seed: 42, end: demo::default_end(), dir: demo_dir, force: false };
+    let scale = match std::env::var("FATHOM_DEMO_SCALE") {
+        Ok(s) => demo::parse_scale(&s).ok_or_else(|| {
+            crate::error::FathomError::Other(format!("FATHOM_DEMO_SCALE='{s}': expected small, seed or large"))
+        })?,
+        Err(_) => Scale::Seed,
+    };
+    eprintln!(
+        "fathom: no demo lake yet; building one ({} scale) at {} (once; `fathom demo --help` for options)",
+        demo::scale_name(scale),
+        demo_dir.display()
+    );
+    let opts = DemoOptions { scale, seed: 42, end: demo::default_end(), dir: demo_dir, force: false };
     let bar = progress_bar();
     let mut report = |msg: &str, done: usize, total: usize| {
         bar.set_length(total as u64);

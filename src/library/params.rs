@@ -137,9 +137,9 @@ impl ParamType {
     /// The type of an undeclared parameter, guessed from its text.
     fn infer(raw: &str) -> ParamType {
         let raw = raw.trim();
-        if raw.parse::<i64>().is_ok() {
+        if raw.parse::<i64>().is_ok_and(|i| i.to_string() == raw) {
             ParamType::Int
-        } else if raw.parse::<f64>().is_ok() {
+        } else if raw.parse::<f64>().is_ok() && !raw.starts_with('0') {
             ParamType::Float
         } else if NaiveDate::parse_from_str(raw, "%Y-%m-%d").is_ok() {
             ParamType::Date
