@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""scripts/pyiceberg_plan_files.py CATALOG_URI WAREHOUSE TABLE FILTER [--snapshot-id N]
+"""scripts/pyiceberg_plan_files.py CATALOG_URI WAREHOUSE TABLE FILTER [--snapshot-id N] [--catalog-name NAME]
 
 PyIceberg's file pruning, as the reference fathom's own pruning is compared with: loads
 TABLE (e.g. pyice.prices) from the SqlCatalog "default" at CATALOG_URI (e.g.
@@ -27,13 +27,14 @@ def main():
     ap.add_argument("table")
     ap.add_argument("filter")
     ap.add_argument("--snapshot-id", type=int, default=None)
+    ap.add_argument("--catalog-name", default="default", help="catalog_name in the SQL catalog (fathom's demo: fathom_demo)")
     args = ap.parse_args()
 
     try:
         row_filter = parse(args.filter)
     except Exception as e:  # pyparsing's message lists the whole grammar
         sys.exit(f"invalid row filter at char {getattr(e, 'loc', '?')}: {args.filter!r}")
-    catalog = SqlCatalog("default", uri=args.catalog_uri, warehouse=args.warehouse)
+    catalog = SqlCatalog(args.catalog_name, uri=args.catalog_uri, warehouse=args.warehouse)
     try:
         table = catalog.load_table(args.table)
     except NoSuchTableError as e:

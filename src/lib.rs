@@ -5,7 +5,9 @@ pub mod commands; // headless commands (run, demo, config), shared with the TUI
 pub mod config; // profiles, XDG paths, budgets; errors name the file and key
 pub mod engine; // the Engine trait and the local DataFusion-over-Iceberg engine
 pub mod error; // the crate's error type: what happened and what to do next
+pub mod estimate; // scan-cost estimate: SQL -> scans -> Iceberg files -> bytes -> Athena bill
 pub mod export; // result writers: table, CSV, JSON lines, Parquet, Arrow IPC
+pub mod history; // the run ledger: every run, its estimate, its actual bytes and cost
 pub mod lake; // the local Iceberg warehouse: catalog, table definitions, demo generator
 pub mod library; // saved queries: header, typed parameters and their binding
 pub mod sqltext; // SQL tokens with byte offsets, shared by rewrites

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use fathom::commands::{self, config_cmd, demo_cmd, run_cmd};
+use fathom::commands::{self, config_cmd, demo_cmd, estimate_cmd, run_cmd};
 use fathom::config::{Config, Paths};
 use fathom::error::{FathomError, Result};
 use fathom::lake::demo::{self, DemoOptions};
@@ -41,6 +41,44 @@ enum Command {
         /// Write the result to a file instead of stdout
         #[arg(long, short = 'o')]
         output: Option<PathBuf>,
+        /// Run even above refuse_above_usd, up to this many dollars of (estimated) Athena scan
+        #[arg(long, value_name = "USD")]
+        max_cost: Option<f64>,
+        /// Do not ask above confirm_above_usd
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Print rows, time, estimated and scanned bytes to stderr
+        #[arg(long)]
+        stats: bool,
+    },
+    /// The run ledger: every run with its estimate, actual bytes and cost
+    History {
+        /// Sum spend per day and month instead of listing runs
+        #[arg(long)]
+        cost: bool,
+        /// Only runs on or after this date (YYYY-MM-DD)
+        #[arg(long)]
+        since: Option<String>,
+        /// text | json
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// Estimate what a query would scan and cost on Athena, from the Iceberg metadata
+    Estimate {
+        /// SQL text, a .sql file (saved query with header), or - for stdin
+        query: String,
+        /// Profile whose catalog to plan against
+        #[arg(long)]
+        profile: Option<String>,
+        /// Parameter value, NAME=VALUE (repeatable)
+        #[arg(long = "param", short = 'p', value_name = "NAME=VALUE")]
+        params: Vec<String>,
+        /// text | json
+        #[arg(long)]
+        format: Option<String>,
+        /// List the data files kept after pruning (JSON: `files` per table)
+        #[arg(long)]
+        files: bool,
     },
     /// Build the demo lake: every lake-spec table as a local Iceberg warehouse
     Demo {
@@ -82,9 +120,33 @@ async fn dispatch(cli: Cli) -> Result<()> {
             print!("{}", config_cmd::render(&config));
             Ok(())
         }
-        Some(Command::Run { query, profile, engine, params, format, output }) => {
-            let args = run_cmd::RunArgs { query, params, format, output, profile, engine };
+        Some(Command::History { cost, since, format }) => {
+            let since = since
+                .map(|d| {
+                    chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                        .map_err(|_| FathomError::Other(format!("--since '{d}': expected a date YYYY-MM-DD")))
+                })
+                .transpose()?;
+            let runs = fathom::history::read(&config.paths.state_dir, since)?;
+            match format.as_deref() {
+                Some("json") => {
+                    for r in &runs {
+                        println!("{}", serde_json::to_string(r).map_err(|e| FathomError::Other(e.to_string()))?);
+                    }
+                }
+                None | Some("text") if cost => print!("{}", fathom::history::render_spend(&runs)),
+                None | Some("text") => print!("{}", fathom::history::render_runs(&runs)),
+                Some(f) => return Err(FathomError::Other(format!("--format '{f}': expected text or json"))),
+            }
+            Ok(())
+        }
+        Some(Command::Run { query, profile, engine, params, format, output, max_cost, yes, stats }) => {
+            let args = run_cmd::RunArgs { query, params, format, output, profile, engine, max_cost, yes, stats };
             run_cmd::run(&config, &args).await
+        }
+        Some(Command::Estimate { query, profile, params, format, files }) => {
+            let args = estimate_cmd::EstimateArgs { query, params, profile, format, files };
+            estimate_cmd::run(&config, &args).await
         }
         Some(Command::Demo { scale, warehouse, force, seed, as_of }) => {
             let scale = demo::parse_scale(&scale)

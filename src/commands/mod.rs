@@ -2,6 +2,7 @@
 
 pub mod config_cmd;
 pub mod demo_cmd;
+pub mod estimate_cmd;
 pub mod run_cmd;
 
 use std::io::IsTerminal;

@@ -3,10 +3,15 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+use std::time::Instant;
+
 use crate::config::Config;
 use crate::engine::collect;
 use crate::error::{FathomError, Result};
+use crate::estimate::bill::{cost_usd, human_bytes, human_usd};
+use crate::estimate::{Estimate, Verdict};
 use crate::export::{self, Format};
+use crate::history::{self, Run};
 use crate::library::{Header, bind, parse_header};
 
 /// SQL from the command line or a saved query file, with its header.
@@ -57,6 +62,12 @@ pub struct RunArgs {
     pub output: Option<PathBuf>,
     pub profile: Option<String>,
     pub engine: Option<String>,
+    /// Allow a run whose estimate is above `refuse_above_usd`, up to this many dollars.
+    pub max_cost: Option<f64>,
+    /// Skip the confirmation above `confirm_above_usd`.
+    pub yes: bool,
+    /// Print rows, time, estimated and actual bytes to stderr.
+    pub stats: bool,
 }
 
 fn pick_format(args: &RunArgs) -> Result<Format> {
@@ -72,6 +83,44 @@ fn pick_format(args: &RunArgs) -> Result<Format> {
     Ok(if std::io::stdout().is_terminal() { Format::Table } else { Format::Csv })
 }
 
+/// Applies the budget to an estimate: Ok to run, or the refusal.
+fn check_budget(config: &Config, args: &RunArgs, e: &Estimate) -> Result<()> {
+    let cost = human_usd(e.cost_usd);
+    match e.verdict(&config.budget) {
+        Verdict::Run => Ok(()),
+        Verdict::Refuse(limit) => match args.max_cost {
+            Some(max) if max >= e.cost_usd => Ok(()),
+            Some(max) => Err(FathomError::Other(format!(
+                "refused: the estimate {cost} is above --max-cost {}; raise --max-cost to at least {:.6}",
+                human_usd(max),
+                e.cost_usd
+            ))),
+            None => Err(FathomError::Other(format!(
+                "refused: the estimate {cost} ({} scanned) is above refuse_above_usd {}; run `fathom estimate` to see why, or pass --max-cost {:.6} to run it anyway",
+                human_bytes(e.total_bytes),
+                human_usd(limit),
+                e.cost_usd
+            ))),
+        },
+        Verdict::Confirm(limit) => {
+            if args.yes || args.max_cost.is_some_and(|m| m >= e.cost_usd) {
+                return Ok(());
+            }
+            if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+                eprint!("The estimate is {cost} ({} scanned), above confirm_above_usd {}. Run it? [y/N] ", human_bytes(e.total_bytes), human_usd(limit));
+                let mut answer = String::new();
+                let _ = std::io::stdin().read_line(&mut answer);
+                if matches!(answer.trim(), "y" | "Y" | "yes") {
+                    return Ok(());
+                }
+                return Err(FathomError::Other("not run: declined at the confirmation".into()));
+            }
+            eprintln!("fathom: the estimate {cost} is above confirm_above_usd {} (not asking: no terminal)", human_usd(limit));
+            Ok(())
+        }
+    }
+}
+
 pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
     let format = pick_format(args)?;
     if format.is_binary() && args.output.is_none() && std::io::stdout().is_terminal() {
@@ -81,7 +130,7 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
     }
     let query = load_query(&args.query)?;
     let given = parse_params(&args.params)?;
-    let (_, profile) = config.profile(args.profile.as_deref())?;
+    let (profile_name, profile) = config.profile(args.profile.as_deref())?;
     if let Some(e) = &args.engine {
         if e != profile.engine_name() {
             return Err(FathomError::Other(format!(
@@ -100,18 +149,65 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
     }
     let (_, engine) = super::open_engine(config, args.profile.as_deref()).await?;
     let bound = bind(&query.sql, &query.header.params, &given, engine.placeholder_style())?;
-    let stream = engine.execute(&bound.sql, &bound.values).await?;
-    let schema = stream.schema.clone();
-    let (batches, truncated) = collect(stream, config.row_cap).await?;
-    match &args.output {
-        Some(path) => {
-            let file = std::fs::File::create(path).map_err(|e| FathomError::io(format!("creating {}", path.display()), e))?;
-            export::write(format, &schema, &batches, std::io::BufWriter::new(file))?;
+    let mut ledger = Run {
+        time: chrono::Utc::now(),
+        profile: profile_name.to_string(),
+        engine: engine.kind().to_string(),
+        sql: query.sql.clone(),
+        params: given.clone(),
+        rows: None,
+        duration_ms: 0,
+        estimated_bytes: None,
+        actual_bytes: None,
+        cost_usd: None,
+        estimated_cost_usd: None,
+        outcome: "ok".into(),
+    };
+    let started = Instant::now();
+    let outcome = async {
+        let estimate = engine.estimate(&bound.sql, &bound.values, &config.budget, false).await?;
+        ledger.estimated_bytes = Some(estimate.total_bytes);
+        ledger.estimated_cost_usd = Some(estimate.cost_usd);
+        if let Err(e) = check_budget(config, args, &estimate) {
+            ledger.outcome = e.to_string();
+            return Err(e);
         }
-        None => export::write(format, &schema, &batches, std::io::stdout())?,
+        let stream = engine.execute(&bound.sql, &bound.values).await?;
+        let schema = stream.schema.clone();
+        let result = collect(stream, config.row_cap).await?;
+        ledger.rows = Some(result.rows() as u64);
+        ledger.actual_bytes = result.scanned_bytes;
+        ledger.cost_usd = result.scanned_bytes.map(|b| cost_usd(b, config.budget.price_per_tb_usd));
+        match &args.output {
+            Some(path) => {
+                let file = std::fs::File::create(path).map_err(|e| FathomError::io(format!("creating {}", path.display()), e))?;
+                export::write(format, &schema, &result.batches, std::io::BufWriter::new(file))?;
+            }
+            None => export::write(format, &schema, &result.batches, std::io::stdout())?,
+        }
+        if result.truncated {
+            eprintln!("fathom: truncated at {} rows (row_cap in the config)", config.row_cap);
+        }
+        if args.stats {
+            eprintln!(
+                "fathom: {} rows in {} ms; estimated {} bytes, scanned {} bytes",
+                result.rows(),
+                started.elapsed().as_millis(),
+                estimate.total_bytes,
+                result.scanned_bytes.map(|b| b.to_string()).unwrap_or_else(|| "?".into())
+            );
+        }
+        Ok(())
     }
-    if truncated {
-        eprintln!("fathom: truncated at {} rows (row_cap in the config)", config.row_cap);
+    .await;
+    ledger.duration_ms = started.elapsed().as_millis() as u64;
+    if let Err(e) = &outcome {
+        if ledger.outcome == "ok" {
+            ledger.outcome = format!("error: {e}");
+        }
     }
-    Ok(())
+    if let Err(e) = history::append(&config.paths.state_dir, &ledger) {
+        eprintln!("fathom: warning: {e}");
+    }
+    outcome
 }

@@ -10,10 +10,11 @@ use datafusion::catalog::{CatalogProvider, SchemaProvider, TableProvider};
 use datafusion::error::{DataFusionError, Result as DFResult};
 use iceberg::table::Table;
 use iceberg::{Catalog, NamespaceIdent, TableIdent};
-use iceberg_datafusion::{IcebergCatalogProvider, IcebergStaticTableProvider};
+use iceberg_datafusion::IcebergCatalogProvider;
 
 use crate::engine::metadata_tables::{self, MetaKind};
-use crate::engine::timetravel::AsOf;
+use crate::engine::scan::LakeTableProvider;
+use crate::engine::timetravel::{self, AsOf};
 
 #[derive(Debug)]
 pub struct LakeCatalogProvider {
@@ -65,35 +66,8 @@ impl LakeSchemaProvider {
     async fn time_travel(&self, base: &str, as_of: AsOf) -> DFResult<Arc<dyn TableProvider>> {
         let table = self.load(base).await?;
         let qualified = format!("{}.{base}", self.namespace);
-        let snapshot_id = match as_of {
-            AsOf::Version(id) => {
-                if table.metadata().snapshot_by_id(id).is_none() {
-                    return Err(df_err(format!(
-                        "snapshot {id} does not exist in {qualified}; list them with SELECT snapshot_id, committed_at FROM {}.\"{base}$snapshots\"",
-                        self.namespace
-                    )));
-                }
-                id
-            }
-            AsOf::TimestampMs(ms) => {
-                let log = table.metadata().history();
-                match log.iter().rev().find(|entry| entry.timestamp_ms <= ms) {
-                    Some(entry) => entry.snapshot_id,
-                    None => {
-                        let first = log
-                            .first()
-                            .and_then(|e| chrono::DateTime::from_timestamp_millis(e.timestamp_ms))
-                            .map(|t| format!("; its first snapshot is at {}", t.format("%Y-%m-%d %H:%M:%S%.3f UTC")))
-                            .unwrap_or_default();
-                        return Err(df_err(format!("{qualified} has no snapshot at or before that time{first}")));
-                    }
-                }
-            }
-        };
-        let provider = IcebergStaticTableProvider::try_new_from_table_snapshot(table, snapshot_id)
-            .await
-            .map_err(df_err)?;
-        Ok(Arc::new(provider))
+        let snapshot_id = timetravel::resolve_snapshot(table.metadata(), &qualified, as_of).map_err(df_err)?;
+        Ok(Arc::new(LakeTableProvider::at_snapshot(self.catalog.clone(), table, snapshot_id)?))
     }
 }
 
@@ -142,7 +116,11 @@ impl SchemaProvider for LakeSchemaProvider {
                 return metadata_tables::provider(&table, kind).await.map(Some).map_err(df_err);
             }
         }
-        self.inner.table(name).await
+        if !self.inner.table_exist(name) {
+            return Ok(None);
+        }
+        let ident = TableIdent::new(NamespaceIdent::new(self.namespace.clone()), name.to_string());
+        Ok(Some(Arc::new(LakeTableProvider::current(self.catalog.clone(), ident).await?)))
     }
 
     fn register_table(&self, _name: String, _table: Arc<dyn TableProvider>) -> DFResult<Option<Arc<dyn TableProvider>>> {

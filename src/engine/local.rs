@@ -1,17 +1,21 @@
 //! The embedded engine: DataFusion over the local Iceberg warehouse. Read-only: DDL, DML
 //! and SET statements are refused; time travel in Athena's syntax is rewritten first.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use datafusion::common::ScalarValue;
 use datafusion::error::DataFusionError;
 use datafusion::execution::context::{SQLOptions, SessionConfig, SessionContext};
+use datafusion::logical_expr::LogicalPlan;
 use futures::StreamExt;
 
-use crate::config::LocalProfile;
+use crate::config::{Budget, LocalProfile};
+use crate::estimate::scans::{self, Scan};
+use crate::estimate::{Estimate, Estimator};
 use crate::engine::lake_catalog::LakeCatalogProvider;
-use crate::engine::{Engine, QueryStream, TableInfo, functions, timetravel};
+use crate::engine::{Engine, QueryStream, TableInfo, functions, scan, timetravel};
 use crate::error::{FathomError, Result};
 use crate::lake::catalog;
 use crate::library::{ParamValue, PlaceholderStyle};
@@ -22,12 +26,16 @@ pub const CATALOG: &str = "lake";
 pub struct LocalEngine {
     ctx: SessionContext,
     tables: Vec<TableInfo>,
+    columns: HashMap<String, Vec<String>>,
+    default_schema: String,
+    estimator: Estimator,
 }
 
 impl LocalEngine {
     /// Opens the warehouse of `profile` (its catalog must exist).
     pub async fn open(profile: &LocalProfile) -> Result<Self> {
         let iceberg = catalog::open(profile, false).await?;
+        let estimator = Estimator::new(iceberg.clone());
         let provider = LakeCatalogProvider::try_new(iceberg).await.map_err(|e| FathomError::Metadata {
             table: format!("a table in {}", profile.catalog),
             message: e.to_string(),
@@ -40,14 +48,15 @@ impl LocalEngine {
             .cloned()
             .unwrap_or_else(|| "default".to_string());
         let mut tables = Vec::new();
+        let mut columns = HashMap::new();
         for s in &schemas {
             if let Some(sp) = datafusion::catalog::CatalogProvider::schema(&provider, s) {
-                tables.extend(
-                    sp.table_names()
-                        .into_iter()
-                        .filter(|t| !t.contains('$'))
-                        .map(|name| TableInfo { schema: s.clone(), name }),
-                );
+                for name in sp.table_names().into_iter().filter(|t| !t.contains('$')) {
+                    if let Ok(Some(t)) = sp.table(&name).await {
+                        columns.insert(format!("{s}.{name}"), t.schema().fields().iter().map(|f| f.name().clone()).collect());
+                    }
+                    tables.push(TableInfo { schema: s.clone(), name });
+                }
             }
         }
         let config = SessionConfig::new()
@@ -56,7 +65,53 @@ impl LocalEngine {
         let ctx = SessionContext::new_with_config(config);
         ctx.register_catalog(CATALOG, Arc::new(provider));
         functions::register(&ctx);
-        Ok(LocalEngine { ctx, tables })
+        Ok(LocalEngine { ctx, tables, columns, default_schema, estimator })
+    }
+
+    /// The logical plan of `sql` (time travel rewritten, read-only checked, params bound).
+    async fn plan(&self, sql: &str, params: &[ParamValue]) -> Result<LogicalPlan> {
+        let sql = timetravel::rewrite(sql)?;
+        let plan = self.ctx.state().create_logical_plan(&sql).await.map_err(|e| self.map_err(e))?;
+        Self::read_only().verify_plan(&plan).map_err(|e| self.map_err(e))?;
+        if params.is_empty() {
+            return Ok(plan);
+        }
+        let types = plan.get_parameter_types().map_err(|e| self.map_err(e))?;
+        let mut values = Vec::with_capacity(params.len());
+        for (i, p) in params.iter().enumerate() {
+            let v = scalar(p);
+            let v = match types.get(&format!("${}", i + 1)).cloned().flatten() {
+                Some(dt) if dt != v.data_type() => v.cast_to(&dt).map_err(|_| {
+                    FathomError::Param(format!(
+                        "parameter value {} cannot be used where the query expects {dt}; pass a value of that type",
+                        p.describe()
+                    ))
+                })?,
+                _ => v,
+            };
+            values.push(v);
+        }
+        plan.with_param_values(values).map_err(|e| self.map_err(e))
+    }
+
+    /// Scans of `sql`, from DataFusion's optimized plan, or the conservative token walk when
+    /// DataFusion cannot plan it for a reason other than a mistake in the SQL.
+    async fn scans(&self, sql: &str, params: &[ParamValue]) -> Result<(Vec<Scan>, Option<String>)> {
+        match self.plan(sql, params).await {
+            Ok(plan) => {
+                let optimized = self.ctx.state().optimize(&plan).map_err(|e| self.map_err(e))?;
+                let wildcard = scans::has_wildcard(sql)?;
+                Ok((scans::from_plan(&optimized, &self.default_schema, wildcard)?, None))
+            }
+            Err(FathomError::Query(reason)) => {
+                let sql = timetravel::rewrite(sql)?;
+                let found = scans::from_tokens(&sql, &self.tables, |t| {
+                    self.columns.get(&format!("{}.{}", t.schema, t.name)).cloned().unwrap_or_default()
+                })?;
+                Ok((found, Some(reason)))
+            }
+            Err(e) => Err(e),
+        }
     }
 
     fn read_only() -> SQLOptions {
@@ -154,30 +209,24 @@ impl Engine for LocalEngine {
     }
 
     async fn execute(&self, sql: &str, params: &[ParamValue]) -> Result<QueryStream> {
-        let sql = timetravel::rewrite(sql)?;
-        let mut df = self.ctx.sql_with_options(&sql, Self::read_only()).await.map_err(|e| self.map_err(e))?;
-        if !params.is_empty() {
-            let types = df.logical_plan().get_parameter_types().map_err(|e| self.map_err(e))?;
-            let mut values = Vec::with_capacity(params.len());
-            for (i, p) in params.iter().enumerate() {
-                let v = scalar(p);
-                let v = match types.get(&format!("${}", i + 1)).cloned().flatten() {
-                    Some(dt) if dt != v.data_type() => v.cast_to(&dt).map_err(|_| {
-                        FathomError::Param(format!(
-                            "parameter value {} cannot be used where the query expects {dt}; pass a value of that type",
-                            p.describe()
-                        ))
-                    })?,
-                    _ => v,
-                };
-                values.push(v);
-            }
-            df = df.with_param_values(values).map_err(|e| self.map_err(e))?;
-        }
-        let stream = df.execute_stream().await.map_err(|e| self.map_err(e))?;
+        let plan = self.plan(sql, params).await?;
+        let df = self.ctx.execute_logical_plan(plan).await.map_err(|e| self.map_err(e))?;
+        let physical = df.create_physical_plan().await.map_err(|e| self.map_err(e))?;
+        let stream = datafusion::physical_plan::execute_stream(physical.clone(), self.ctx.task_ctx())
+            .map_err(|e| self.map_err(e))?;
         let schema = stream.schema();
         let batches = stream.map(|r| r.map_err(|e| FathomError::Query(e.find_root().to_string())));
-        Ok(QueryStream { schema, batches: Box::pin(batches) })
+        let scanned = Box::new(move || Some(scan::bytes_scanned(&physical)));
+        Ok(QueryStream { schema, batches: Box::pin(batches), scanned })
+    }
+
+    async fn estimate(&self, sql: &str, params: &[ParamValue], budget: &Budget, with_files: bool) -> Result<Estimate> {
+        let (scans, conservative) = self.scans(sql, params).await?;
+        let mut tables = Vec::with_capacity(scans.len());
+        for scan in &scans {
+            tables.push(self.estimator.plan(scan, with_files).await?);
+        }
+        Ok(Estimate::assemble(tables, conservative, budget))
     }
 
     async fn tables(&self) -> Result<Vec<TableInfo>> {

@@ -31,6 +31,36 @@ impl AsOf {
     }
 }
 
+/// The snapshot a time-travel target names in a table's metadata, or why there is none.
+pub fn resolve_snapshot(md: &iceberg::spec::TableMetadata, table: &str, as_of: AsOf) -> std::result::Result<i64, String> {
+    match as_of {
+        AsOf::Version(id) => match md.snapshot_by_id(id) {
+            Some(_) => Ok(id),
+            None => {
+                let (ns, name) = table.rsplit_once('.').unwrap_or(("", table));
+                let dot = if ns.is_empty() { "" } else { "." };
+                Err(format!(
+                    "snapshot {id} does not exist in {table}; list them with SELECT snapshot_id, committed_at FROM {ns}{dot}\"{name}$snapshots\""
+                ))
+            }
+        },
+        AsOf::TimestampMs(ms) => {
+            let log = md.history();
+            match log.iter().rev().find(|entry| entry.timestamp_ms <= ms) {
+                Some(entry) => Ok(entry.snapshot_id),
+                None => {
+                    let first = log
+                        .first()
+                        .and_then(|e| chrono::DateTime::from_timestamp_millis(e.timestamp_ms))
+                        .map(|t| format!("; its first snapshot is at {}", t.format("%Y-%m-%d %H:%M:%S%.3f UTC")))
+                        .unwrap_or_default();
+                    Err(format!("{table} has no snapshot at or before that time{first}"))
+                }
+            }
+        }
+    }
+}
+
 fn next_sig(toks: &[Tok], from: usize) -> Option<usize> {
     (from..toks.len()).find(|&i| !is_trivia(&toks[i].token))
 }

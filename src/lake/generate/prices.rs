@@ -78,8 +78,8 @@ fn params(market: Market) -> MarketParams {
         Market::Kr => MarketParams {
             vol: 0.19,
             global: 0.45,
-            start: (5_000.0, 500_000.0),
-            band: (2_000.0, 900_000.0),
+            start: (8_000.0, 300_000.0),
+            band: (4_000.0, 500_000.0),
             volume: (2.0e4, 5.0e6),
             tick: 1.0,
         },

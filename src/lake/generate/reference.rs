@@ -84,7 +84,7 @@ fn vix(seed: u64, n: usize) -> Vec<f64> {
     let mut h: f64 = rng.random_range(13f64..22.0).ln();
     (0..n)
         .map(|_| {
-            h += 0.03 * (center - h) + 0.07 * normal(&mut rng);
+            h += 0.03 * (center - h) + 0.055 * normal(&mut rng);
             if rng.random_bool(0.004) {
                 h += rng.random_range(0.3..0.8);
             }
@@ -110,7 +110,7 @@ fn fed_funds(seed: u64, n: usize) -> Vec<f64> {
         .collect()
 }
 
-/// CPI index: built backwards from ~305–318 at the end with ~1.1%/yr inflation.
+/// CPI index: built backwards from ~305–318 at the end with ~1%/yr inflation.
 fn cpi(seed: u64, n: usize) -> Vec<f64> {
     let mut rng = rng(seed, Stream::Macro, 4);
     let mut level: f64 = rng.random_range(305.0..318.0);
@@ -119,7 +119,7 @@ fn cpi(seed: u64, n: usize) -> Vec<f64> {
     for slot in out.iter_mut().rev() {
         *slot = round_to(level, 3);
         a = 0.6 * a + 0.0012 * normal(&mut rng);
-        let inflation = (0.0009 + a).clamp(-0.004, 0.008);
+        let inflation = (0.0008 + a).clamp(-0.004, 0.008);
         level /= 1.0 + inflation;
     }
     out

@@ -1,0 +1,58 @@
+//! How Athena bills: bytes scanned rounded up to the next whole MB, 10 MB minimum per query,
+//! times the price per TB. Binary units (MiB, TiB), as AWS's calculator uses.
+
+pub const MIB: u64 = 1 << 20;
+pub const TIB: u64 = 1 << 40;
+pub const MIN_BILLED: u64 = 10 * MIB;
+
+/// Bytes Athena would bill for `scanned` bytes.
+pub fn billed_bytes(scanned: u64) -> u64 {
+    scanned.div_ceil(MIB).saturating_mul(MIB).max(MIN_BILLED)
+}
+
+/// Dollars for `scanned` bytes at `price_per_tb`.
+pub fn cost_usd(scanned: u64, price_per_tb: f64) -> f64 {
+    billed_bytes(scanned) as f64 / TIB as f64 * price_per_tb
+}
+
+/// `1.2 GB`, `340 KB`, `17 B`.
+pub fn human_bytes(b: u64) -> String {
+    let units = ["B", "KB", "MB", "GB", "TB"];
+    let mut v = b as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < units.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 { format!("{b} B") } else { format!("{v:.1} {}", units[u]) }
+}
+
+/// `$0.000048`, `$0.15`, `$12.40`: enough digits to see a small bill.
+pub fn human_usd(usd: f64) -> String {
+    if usd >= 1.0 {
+        format!("${usd:.2}")
+    } else if usd >= 0.01 {
+        format!("${usd:.4}")
+    } else {
+        format!("${usd:.6}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_up_to_the_mb_with_a_ten_mb_floor() {
+        assert_eq!(billed_bytes(0), MIN_BILLED);
+        assert_eq!(billed_bytes(1), MIN_BILLED);
+        assert_eq!(billed_bytes(10 * MIB), 10 * MIB);
+        assert_eq!(billed_bytes(10 * MIB + 1), 11 * MIB);
+        assert_eq!(billed_bytes(3 * 1024 * MIB), 3 * 1024 * MIB);
+        // The designers' example: ~3 GB at $5/TB is ~$0.015; the 10 MB floor is ~$0.0000477.
+        assert!((cost_usd(3 * 1024 * MIB, 5.0) - 0.0146484375).abs() < 1e-12);
+        assert!((cost_usd(1, 5.0) - 10.0 / 1024.0 / 1024.0 * 5.0).abs() < 1e-15);
+        assert_eq!(human_bytes(1536), "1.5 KB");
+        assert_eq!(human_usd(0.0146484375), "$0.0146");
+    }
+}

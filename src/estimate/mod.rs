@@ -1,0 +1,152 @@
+//! The scan-cost estimate: SQL → table scans → Iceberg file planning → bytes → Athena's bill.
+//! `scans` reads the query, `planner` plans files against the catalog, `bill` prices them.
+
+pub mod bill;
+pub mod planner;
+pub mod scans;
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::config::Budget;
+pub use planner::{Estimator, TableEstimate};
+
+/// The estimate of one query.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Estimate {
+    pub tables: Vec<TableEstimate>,
+    pub total_bytes: u64,
+    pub billed_bytes: u64,
+    pub billed_mb: u64,
+    pub cost_usd: f64,
+    pub price_per_tb_usd: f64,
+    /// True when DataFusion could not plan the SQL: superset of columns, no pruning.
+    pub conservative: bool,
+    pub warnings: Vec<String>,
+}
+
+/// What the budget says about running a query.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Verdict {
+    Run,
+    /// Above `confirm_above_usd`: ask first.
+    Confirm(f64),
+    /// Above `refuse_above_usd`: only with an explicit allowance of at least the cost.
+    Refuse(f64),
+}
+
+impl Estimate {
+    /// Totals, bill and warnings for the planned scans.
+    pub fn assemble(tables: Vec<TableEstimate>, conservative: Option<String>, budget: &Budget) -> Estimate {
+        let total_bytes: u64 = tables.iter().map(|t| t.bytes).sum();
+        let billed_bytes = bill::billed_bytes(total_bytes);
+        let mut warnings = Vec::new();
+        if let Some(reason) = &conservative {
+            warnings.push(format!(
+                "conservative estimate: {reason}; counted every file of each table and every column the query names"
+            ));
+        }
+        for t in &tables {
+            if let Some(pc) = &t.partition_column {
+                if !t.filter_columns.contains(pc) && t.partitions_total > 1 && t.partitions_kept == t.partitions_total {
+                    warnings.push(format!(
+                        "no filter on partition column {pc} of {}: all {} partitions are read",
+                        t.table, t.partitions_total
+                    ));
+                }
+            }
+            if t.star && t.all_columns > 2 {
+                warnings.push(format!(
+                    "SELECT * reads all {} columns of {}; name only the columns you need",
+                    t.all_columns, t.table
+                ));
+            }
+            if t.files_without_column_sizes > 0 {
+                warnings.push(format!(
+                    "{} file(s) of {} have no column-size metrics; their bytes are file size × the share of columns read",
+                    t.files_without_column_sizes, t.table
+                ));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        warnings.retain(|w| seen.insert(w.clone()));
+        let mut e = Estimate {
+            tables,
+            total_bytes,
+            billed_bytes,
+            billed_mb: billed_bytes / bill::MIB,
+            cost_usd: bill::cost_usd(total_bytes, budget.price_per_tb_usd),
+            price_per_tb_usd: budget.price_per_tb_usd,
+            conservative: conservative.is_some(),
+            warnings,
+        };
+        match e.verdict(budget) {
+            Verdict::Refuse(limit) => e.warnings.push(format!(
+                "over budget: {} is above refuse_above_usd {}; it runs only with --max-cost {:.6} or more",
+                bill::human_usd(e.cost_usd),
+                bill::human_usd(limit),
+                e.cost_usd
+            )),
+            Verdict::Confirm(limit) => e.warnings.push(format!(
+                "over budget: {} is above confirm_above_usd {}",
+                bill::human_usd(e.cost_usd),
+                bill::human_usd(limit)
+            )),
+            Verdict::Run => {}
+        }
+        e
+    }
+
+    pub fn verdict(&self, budget: &Budget) -> Verdict {
+        match (budget.refuse_above_usd, budget.confirm_above_usd) {
+            (Some(r), _) if self.cost_usd > r => Verdict::Refuse(r),
+            (_, Some(c)) if self.cost_usd > c => Verdict::Confirm(c),
+            _ => Verdict::Run,
+        }
+    }
+
+    /// The one-line form the status bar shows.
+    pub fn summary(&self) -> String {
+        let tilde = if self.conservative { "≤" } else { "" };
+        format!(
+            "{tilde}{} scanned, billed {} MB, {}",
+            bill::human_bytes(self.total_bytes),
+            self.billed_mb,
+            bill::human_usd(self.cost_usd)
+        )
+    }
+
+    /// The text `fathom estimate` prints.
+    pub fn render(&self) -> String {
+        let mut s = String::new();
+        for t in &self.tables {
+            let snap = t.snapshot_id.map(|i| i.to_string()).unwrap_or_else(|| "none (empty table)".into());
+            let _ = writeln!(s, "{}  snapshot {snap}", t.table);
+            let _ = writeln!(
+                s,
+                "  files {}/{}  partitions {}/{}  columns {}",
+                t.files_kept,
+                t.files_total,
+                t.partitions_kept,
+                t.partitions_total,
+                if t.columns.is_empty() { "(none: metadata only)".to_string() } else { t.columns.join(", ") }
+            );
+            let _ = writeln!(s, "  bytes {} ({})", t.bytes, bill::human_bytes(t.bytes));
+        }
+        let _ = writeln!(
+            s,
+            "total {} ({} bytes) → billed {} MB → {} at ${:.2}/TB{}",
+            bill::human_bytes(self.total_bytes),
+            self.total_bytes,
+            self.billed_mb,
+            bill::human_usd(self.cost_usd),
+            self.price_per_tb_usd,
+            if self.conservative { " (conservative)" } else { "" }
+        );
+        for w in &self.warnings {
+            let _ = writeln!(s, "warning: {w}");
+        }
+        s
+    }
+}

@@ -1,0 +1,195 @@
+//! Iceberg scan planning for an estimate: the table's snapshot (current or time-travelled),
+//! iceberg's own planner (manifest pruning by partition summaries, partition values,
+//! min/max metrics) for the kept data files, and their `column_sizes` for the bytes.
+//! Metadata is cached per snapshot; a new snapshot invalidates it.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+
+use futures::TryStreamExt;
+use iceberg::spec::DataContentType;
+use iceberg::table::Table;
+use iceberg::{Catalog, NamespaceIdent, TableIdent};
+use iceberg_datafusion::physical_plan::convert_filters_to_predicate;
+use serde::Serialize;
+
+use crate::engine::timetravel::resolve_snapshot;
+use crate::error::{FathomError, Result};
+use crate::estimate::scans::Scan;
+use crate::lake::inspect::{FileInfo, live_files};
+
+/// What one table scan reads.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TableEstimate {
+    pub table: String,
+    pub snapshot_id: Option<i64>,
+    pub files_kept: usize,
+    pub files_total: usize,
+    pub partitions_kept: usize,
+    pub partitions_total: usize,
+    pub columns: Vec<String>,
+    pub bytes: u64,
+    /// Kept files without column-size metrics, estimated as file size × column share.
+    pub files_without_column_sizes: usize,
+    /// The kept data files (filled on request).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
+    #[serde(skip)]
+    pub partition_column: Option<String>,
+    #[serde(skip)]
+    pub filter_columns: BTreeSet<String>,
+    #[serde(skip)]
+    pub star: bool,
+    #[serde(skip)]
+    pub all_columns: usize,
+}
+
+struct SnapshotFiles {
+    by_path: HashMap<String, FileInfo>,
+    data_files: usize,
+    partitions: usize,
+}
+
+/// Plans scans against an Iceberg catalog, caching tables and per-snapshot file metadata.
+pub struct Estimator {
+    catalog: Arc<dyn Catalog>,
+    tables: Mutex<HashMap<String, Table>>,
+    snapshots: Mutex<HashMap<(String, i64), Arc<SnapshotFiles>>>,
+}
+
+fn meta_err(table: &str) -> impl Fn(iceberg::Error) -> FathomError + '_ {
+    move |e| FathomError::Metadata { table: table.to_string(), message: e.to_string() }
+}
+
+impl Estimator {
+    pub fn new(catalog: Arc<dyn Catalog>) -> Self {
+        Estimator { catalog, tables: Mutex::new(HashMap::new()), snapshots: Mutex::new(HashMap::new()) }
+    }
+
+    /// The table, reusing the cached object (and its manifest cache) while its metadata file
+    /// is unchanged.
+    async fn table(&self, qualified: &str) -> Result<Table> {
+        let (ns, name) = qualified.rsplit_once('.').unwrap_or(("", qualified));
+        let ident = TableIdent::new(NamespaceIdent::new(ns.to_string()), name.to_string());
+        let fresh = self.catalog.load_table(&ident).await.map_err(meta_err(qualified))?;
+        let mut cache = self.tables.lock().map_err(|_| FathomError::Other("estimate cache poisoned".into()))?;
+        match cache.get(qualified) {
+            Some(t) if t.metadata_location() == fresh.metadata_location() => Ok(t.clone()),
+            _ => {
+                cache.insert(qualified.to_string(), fresh.clone());
+                Ok(fresh)
+            }
+        }
+    }
+
+    async fn snapshot_files(&self, qualified: &str, table: &Table, snapshot: i64) -> Result<Arc<SnapshotFiles>> {
+        let key = (qualified.to_string(), snapshot);
+        if let Some(hit) = self.snapshots.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return Ok(hit);
+        }
+        let files = live_files(table, Some(snapshot)).await?;
+        let data: Vec<&FileInfo> = files.iter().filter(|f| f.content == DataContentType::Data).collect();
+        let partitions = data.iter().map(|f| f.partition.as_str()).collect::<BTreeSet<_>>().len();
+        let entry = Arc::new(SnapshotFiles {
+            data_files: data.len(),
+            partitions,
+            by_path: files.into_iter().map(|f| (f.path.clone(), f)).collect(),
+        });
+        if let Ok(mut c) = self.snapshots.lock() {
+            c.insert(key, entry.clone());
+        }
+        Ok(entry)
+    }
+
+    /// What `scan` reads: kept files and bytes of its columns in them.
+    pub async fn plan(&self, scan: &Scan, with_files: bool) -> Result<TableEstimate> {
+        let qualified = scan.qualified();
+        let table = self.table(&qualified).await?;
+        let md = table.metadata();
+        let schema = md.current_schema();
+        let all_columns = schema.as_struct().fields().len();
+        let partition_column = md
+            .default_partition_spec()
+            .fields()
+            .first()
+            .and_then(|f| schema.name_by_field_id(f.source_id))
+            .map(str::to_string);
+        let mut est = TableEstimate {
+            table: qualified.clone(),
+            snapshot_id: None,
+            files_kept: 0,
+            files_total: 0,
+            partitions_kept: 0,
+            partitions_total: 0,
+            columns: scan.columns.clone(),
+            bytes: 0,
+            files_without_column_sizes: 0,
+            files: vec![],
+            partition_column,
+            filter_columns: scan.filter_columns(),
+            star: scan.star,
+            all_columns,
+        };
+        let snapshot = match scan.as_of {
+            Some(as_of) => resolve_snapshot(md, &qualified, as_of).map_err(FathomError::Query)?,
+            None => match md.current_snapshot() {
+                Some(s) => s.snapshot_id(),
+                None => return Ok(est),
+            },
+        };
+        est.snapshot_id = Some(snapshot);
+        let known = self.snapshot_files(&qualified, &table, snapshot).await?;
+        est.files_total = known.data_files;
+        est.partitions_total = known.partitions;
+
+        let field_ids: Vec<i32> =
+            scan.columns.iter().filter_map(|c| schema.field_by_name(c).map(|f| f.id)).collect();
+        let mut builder = table.scan().snapshot_id(snapshot).select(scan.columns.clone());
+        if let Some(p) = convert_filters_to_predicate(&scan.filters) {
+            builder = builder.with_filter(p);
+        }
+        let tasks: Vec<_> = builder
+            .build()
+            .map_err(meta_err(&qualified))?
+            .plan_files()
+            .await
+            .map_err(meta_err(&qualified))?
+            .try_collect()
+            .await
+            .map_err(meta_err(&qualified))?;
+
+        let mut partitions = BTreeSet::new();
+        let mut deletes = BTreeSet::new();
+        for task in &tasks {
+            est.files_kept += 1;
+            if with_files {
+                est.files.push(task.data_file_path.clone());
+            }
+            let info = known.by_path.get(&task.data_file_path);
+            if let Some(info) = info {
+                partitions.insert(info.partition.clone());
+            }
+            match info.filter(|i| !i.column_sizes.is_empty()) {
+                Some(info) => {
+                    // The chunks of the columns read, plus what is not column data (the
+                    // footer, which every read of the file fetches, and page indexes).
+                    let chunks: u64 = field_ids.iter().filter_map(|id| info.column_sizes.get(id)).sum();
+                    let all_chunks: u64 = info.column_sizes.values().sum();
+                    est.bytes += chunks + info.file_size.saturating_sub(all_chunks);
+                }
+                None => {
+                    est.files_without_column_sizes += 1;
+                    est.bytes += task.file_size_in_bytes * field_ids.len() as u64 / all_columns.max(1) as u64;
+                }
+            }
+            for d in &task.deletes {
+                if deletes.insert(d.file_path.clone()) {
+                    est.bytes += d.file_size_in_bytes;
+                }
+            }
+        }
+        est.partitions_kept = partitions.len();
+        est.files.sort();
+        Ok(est)
+    }
+}

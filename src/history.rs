@@ -1,0 +1,188 @@
+//! The run ledger: every run (any engine) as one JSON line in `<state dir>/history.jsonl`:
+//! when, where, what, how many rows, how long, estimated and actual bytes, cost, outcome.
+//! Profiles are named, never their connection strings, so no secret reaches the file.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{FathomError, Result};
+use crate::estimate::bill;
+
+/// One run.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Run {
+    pub time: DateTime<Utc>,
+    pub profile: String,
+    pub engine: String,
+    pub sql: String,
+    #[serde(default)]
+    pub params: Vec<(String, String)>,
+    pub rows: Option<u64>,
+    pub duration_ms: u64,
+    pub estimated_bytes: Option<u64>,
+    pub actual_bytes: Option<u64>,
+    /// What Athena bills (or would bill, for other engines) for the actual bytes.
+    pub cost_usd: Option<f64>,
+    pub estimated_cost_usd: Option<f64>,
+    /// "ok", "error: …", "refused: …", "cancelled".
+    pub outcome: String,
+}
+
+impl Run {
+    /// Signed error of the estimate against the actual bytes, in percent.
+    pub fn estimate_error_pct(&self) -> Option<f64> {
+        match (self.estimated_bytes, self.actual_bytes) {
+            (Some(e), Some(a)) if a > 0 => Some((e as f64 - a as f64) / a as f64 * 100.0),
+            _ => None,
+        }
+    }
+}
+
+/// The ledger file in a state dir.
+pub fn path(state_dir: &Path) -> PathBuf {
+    state_dir.join("history.jsonl")
+}
+
+/// Appends one run.
+pub fn append(state_dir: &Path, run: &Run) -> Result<()> {
+    std::fs::create_dir_all(state_dir).map_err(|e| FathomError::io(format!("creating {}", state_dir.display()), e))?;
+    let p = path(state_dir);
+    let line = serde_json::to_string(run).map_err(|e| FathomError::Other(e.to_string()))?;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&p)
+        .map_err(|e| FathomError::io(format!("opening the run ledger {}", p.display()), e))?;
+    writeln!(f, "{line}").map_err(|e| FathomError::io(format!("writing the run ledger {}", p.display()), e))
+}
+
+/// Reads every run since `since` (inclusive); unreadable lines are skipped, not fatal.
+pub fn read(state_dir: &Path, since: Option<NaiveDate>) -> Result<Vec<Run>> {
+    let p = path(state_dir);
+    let text = match std::fs::read_to_string(&p) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+        Err(e) => return Err(FathomError::io(format!("reading the run ledger {}", p.display()), e)),
+    };
+    Ok(text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Run>(l).ok())
+        .filter(|r| since.is_none_or(|d| r.time.date_naive() >= d))
+        .collect())
+}
+
+fn first_line(sql: &str) -> String {
+    let line = sql
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("--"))
+        .unwrap_or("");
+    let mut s: String = line.chars().take(48).collect();
+    if line.chars().count() > 48 {
+        s.push('…');
+    }
+    s
+}
+
+fn opt_bytes(b: Option<u64>) -> String {
+    b.map(bill::human_bytes).unwrap_or_else(|| "-".into())
+}
+
+/// The run list `fathom history` prints.
+pub fn render_runs(runs: &[Run]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{:<19}  {:<10} {:<6} {:>8} {:>8} {:>10} {:>10} {:>8} {:>10}  {:<8} sql",
+        "time (UTC)", "profile", "engine", "rows", "ms", "estimate", "actual", "error", "cost", "outcome"
+    );
+    for r in runs {
+        let err = r.estimate_error_pct().map(|e| format!("{e:+.1}%")).unwrap_or_else(|| "-".into());
+        let outcome: String = r.outcome.chars().take(8).collect();
+        let _ = writeln!(
+            s,
+            "{:<19}  {:<10} {:<6} {:>8} {:>8} {:>10} {:>10} {:>8} {:>10}  {:<8} {}",
+            r.time.format("%Y-%m-%d %H:%M:%S"),
+            r.profile,
+            r.engine,
+            r.rows.map(|n| n.to_string()).unwrap_or_else(|| "-".into()),
+            r.duration_ms,
+            opt_bytes(r.estimated_bytes),
+            opt_bytes(r.actual_bytes),
+            err,
+            r.cost_usd.map(bill::human_usd).unwrap_or_else(|| "-".into()),
+            outcome,
+            first_line(&r.sql)
+        );
+    }
+    s
+}
+
+/// Spend per day and per month (by engine), as `fathom history --cost` prints it.
+pub fn render_spend(runs: &[Run]) -> String {
+    let mut days: BTreeMap<(String, String), (usize, f64)> = BTreeMap::new();
+    let mut months: BTreeMap<(String, String), (usize, f64)> = BTreeMap::new();
+    for r in runs {
+        let cost = r.cost_usd.unwrap_or(0.0);
+        let d = days.entry((r.time.format("%Y-%m-%d").to_string(), r.engine.clone())).or_default();
+        d.0 += 1;
+        d.1 += cost;
+        let m = months.entry((r.time.format("%Y-%m").to_string(), r.engine.clone())).or_default();
+        m.0 += 1;
+        m.1 += cost;
+    }
+    let mut s = String::from("spend per day (local runs: what Athena would bill)\n");
+    for ((day, engine), (n, usd)) in &days {
+        let _ = writeln!(s, "  {day}  {engine:<8} {n:>5} runs  {}", bill::human_usd(*usd));
+    }
+    s.push_str("spend per month\n");
+    for ((month, engine), (n, usd)) in &months {
+        let _ = writeln!(s, "  {month}     {engine:<8} {n:>5} runs  {}", bill::human_usd(*usd));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(day: &str, cost: f64, est: u64, act: u64) -> Run {
+        Run {
+            time: format!("{day}T10:00:00Z").parse().unwrap(),
+            profile: "local".into(),
+            engine: "local".into(),
+            sql: "-- c\nSELECT 1".into(),
+            params: vec![],
+            rows: Some(1),
+            duration_ms: 5,
+            estimated_bytes: Some(est),
+            actual_bytes: Some(act),
+            cost_usd: Some(cost),
+            estimated_cost_usd: Some(cost),
+            outcome: "ok".into(),
+        }
+    }
+
+    #[test]
+    fn appends_reads_and_sums_per_day_and_month() {
+        let dir = tempfile::tempdir().unwrap();
+        for r in [run("2024-11-01", 0.5, 110, 100), run("2024-11-01", 0.25, 90, 100), run("2024-12-02", 1.0, 100, 0)] {
+            append(dir.path(), &r).unwrap();
+        }
+        let all = read(dir.path(), None).unwrap();
+        assert_eq!(all.len(), 3);
+        assert_eq!(all[0].estimate_error_pct(), Some(10.0));
+        assert_eq!(all[1].estimate_error_pct(), Some(-10.0));
+        assert_eq!(all[2].estimate_error_pct(), None);
+        assert_eq!(read(dir.path(), Some(NaiveDate::from_ymd_opt(2024, 12, 1).unwrap())).unwrap().len(), 1);
+        let spend = render_spend(&all);
+        assert!(spend.contains("2024-11-01  local        2 runs  $0.7500"), "{spend}");
+        assert!(spend.contains("2024-11     local        2 runs  $0.7500"), "{spend}");
+        assert!(render_runs(&all).contains("+10.0%"));
+    }
+}
