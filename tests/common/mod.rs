@@ -120,3 +120,38 @@ pub fn stddev_samp(v: &[f64]) -> f64 {
     let m = mean(v);
     (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() as f64 - 1.0)).sqrt()
 }
+
+/// The python with PyIceberg (from `scripts/python-env`), or None outside CI when it cannot
+/// be installed. Under `CI=true` its absence is a failure.
+pub fn python() -> Option<PathBuf> {
+    static PY: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let got = PY.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let out = std::process::Command::new("bash").arg(root.join("scripts/python-env")).output().map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).to_string());
+        }
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        stdout.lines().rev().find(|l| !l.trim().is_empty()).map(|l| PathBuf::from(l.trim())).ok_or_else(|| "no python path printed".to_string())
+    });
+    match got {
+        Ok(p) => Some(p.clone()),
+        Err(e) if std::env::var("CI").as_deref() == Ok("true") => panic!("scripts/python-env failed under CI: {e}"),
+        Err(e) => {
+            eprintln!("skipping: python env unavailable (run scripts/python-env): {e}");
+            None
+        }
+    }
+}
+
+/// Runs `fathom estimate --format json --files` and parses it.
+pub fn estimate_json(home: &Home, query: &str, params: &[(&str, &str)]) -> Value {
+    let mut c = home.cmd();
+    c.args(["estimate", "--format", "json", "--files", query]);
+    for (k, v) in params {
+        c.arg("--param").arg(format!("{k}={v}"));
+    }
+    let out = c.output().unwrap();
+    assert!(out.status.success(), "fathom estimate {query} failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
