@@ -1,5 +1,6 @@
-//! Demo-lake bench: generation time and warehouse size at a scale (default `seed`), then the
-//! median time of every saved lake-spec question on the local engine. Prints a table.
+//! Demo-lake bench: generation time and warehouse size at a scale (default `seed`), then for
+//! every saved query: the median run time on the local engine, the estimate's cold and warm
+//! time, and the estimated vs actually-read bytes (signed error). Prints tables.
 //!
 //! `cargo bench --bench lake` (FATHOM_BENCH_SCALE=small|seed|large, FATHOM_BENCH_DIR=path
 //! to keep the lake between runs, FATHOM_BENCH_RUNS=5).
@@ -8,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use fathom::commands::run_cmd::load_query;
-use fathom::config::LocalProfile;
+use fathom::config::{Budget, LocalProfile};
 use fathom::engine::local::LocalEngine;
 use fathom::engine::{Engine, collect};
 use fathom::lake::demo::{self, DemoOptions};
@@ -56,24 +57,51 @@ fn main() {
     println!("| warehouse size (Parquet + metadata) | {:.1} MB |", summary.bytes as f64 / 1e6);
 
     let engine = rt.block_on(LocalEngine::open(&LocalProfile::demo(&dir))).expect("open lake");
-    println!("\n| saved query (default params) | rows | median of {runs} (ms) |\n|---|---|---|");
+    println!(
+        "\n| saved query (default params) | rows | run median of {runs} (ms) | estimate cold (ms) | estimate warm median (ms) | estimated bytes | read bytes | error |\n|---|---|---|---|---|---|---|---|"
+    );
+    let budget = Budget::default();
+    let mut warm_all = Vec::new();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("queries");
     let mut medians = Vec::new();
     for path in saved_queries(&root) {
         let q = load_query(&path.to_string_lossy()).expect("query");
         let b = bind(&q.sql, &q.header.params, &[], engine.placeholder_style()).expect("bind");
+        let t = Instant::now();
+        let est = rt.block_on(engine.estimate(&b.sql, &b.values, &budget, false)).expect("estimate");
+        let cold = t.elapsed().as_secs_f64() * 1e3;
+        let mut warm = Vec::new();
+        for _ in 0..20 {
+            let t = Instant::now();
+            rt.block_on(engine.estimate(&b.sql, &b.values, &budget, false)).expect("estimate");
+            warm.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        let warm = median(warm);
+        warm_all.push(warm);
         let mut times = Vec::new();
         let mut n = 0;
+        let mut read = None;
         for _ in 0..runs {
             let t = Instant::now();
             let stream = rt.block_on(engine.execute(&b.sql, &b.values)).expect("execute");
-            let batches = rt.block_on(collect(stream, usize::MAX)).expect("collect").batches;
+            let result = rt.block_on(collect(stream, usize::MAX)).expect("collect");
             times.push(t.elapsed().as_secs_f64() * 1e3);
-            n = batches.iter().map(|b| b.num_rows()).sum();
+            n = result.rows();
+            read = result.scanned_bytes;
         }
         let m = median(times);
         medians.push(m);
-        println!("| {} | {n} | {m:.1} |", path.strip_prefix(&root).unwrap_or(&path).display());
+        let read = read.unwrap_or(0);
+        let err = if read > 0 {
+            format!("{:+.2}%", (est.total_bytes as f64 - read as f64) / read as f64 * 100.0)
+        } else {
+            "-".into()
+        };
+        println!(
+            "| {} | {n} | {m:.1} | {cold:.1} | {warm:.2} | {} | {read} | {err} |",
+            path.strip_prefix(&root).unwrap_or(&path).display(),
+            est.total_bytes
+        );
     }
-    println!("| **median over all questions** | | **{:.1}** |", median(medians));
+    println!("| **median over all queries** | | **{:.1}** | | **{:.2}** | | | |", median(medians), median(warm_all));
 }
