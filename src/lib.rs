@@ -8,4 +8,5 @@ pub mod error; // the crate's error type: what happened and what to do next
 pub mod export; // result writers: table, CSV, JSON lines, Parquet, Arrow IPC
 pub mod lake; // the local Iceberg warehouse: catalog, table definitions, demo generator
 pub mod library; // saved queries: header, typed parameters and their binding
+pub mod quality; // data-quality checks: load, run, classify, report
 pub mod sqltext; // SQL tokens with byte offsets, shared by rewrites
