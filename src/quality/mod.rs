@@ -77,10 +77,15 @@ pub struct CheckResult {
     pub sample: Vec<Map<String, Value>>,
     /// The check's SQL with its parameter values written in: run it to see every offending row.
     pub drilldown: String,
-    /// The parameter values the check ran with (`as_of` and header defaults).
+    /// The parameter values the check ran with (`as_of` and header defaults), in JSON an object.
+    #[serde(serialize_with = "pairs_as_object")]
     pub params: Vec<(String, String)>,
     /// Why the check could not run (status `error`) or was skipped.
     pub error: Option<String>,
+}
+
+fn pairs_as_object<S: serde::Serializer>(pairs: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(pairs.iter().map(|(k, v)| (k, v)))
 }
 
 #[cfg(test)]

@@ -35,8 +35,10 @@ fn value_text(v: &Value) -> String {
     }
 }
 
-/// The text report; `file` lines tell how to see every offending row.
-pub fn text(results: &[CheckResult], as_of: NaiveDate) -> String {
+/// The text report; `drill down` lines tell how to see every offending row (on `profile`
+/// when one was named).
+pub fn text(results: &[CheckResult], as_of: NaiveDate, profile: Option<&str>) -> String {
+    let profile = profile.map(|p| format!(" --profile {p}")).unwrap_or_default();
     let mut s = String::new();
     let width = results.iter().map(|r| r.id.len()).max().unwrap_or(0);
     for r in results {
@@ -63,7 +65,7 @@ pub fn text(results: &[CheckResult], as_of: NaiveDate) -> String {
                     let _ = writeln!(s, "        … {} more", r.count - r.sample.len() as u64);
                 }
                 let params: String = r.params.iter().map(|(k, v)| format!(" --param {k}={v}")).collect();
-                let _ = writeln!(s, "        drill down: fathom run {}{params}", r.file);
+                let _ = writeln!(s, "        drill down: fathom run{profile} {}{params}", r.file);
             }
         }
     }
@@ -119,13 +121,13 @@ mod tests {
     fn text_names_failures_with_sample_and_drill_down() {
         let as_of = NaiveDate::from_ymd_opt(2024, 12, 31).unwrap();
         let rs = vec![result("freshness", Status::Pass, 0), result("nulls", Status::Fail, 3), result("gaps", Status::Error, 0)];
-        let t = text(&rs, as_of);
+        let t = text(&rs, as_of, Some("prod"));
         let lines: Vec<&str> = t.lines().collect();
         assert!(lines[0].starts_with("PASS  freshness"), "{t}");
         assert!(lines[1].starts_with("FAIL  nulls") && lines[1].ends_with("3 offending rows (fail above 0)"), "{t}");
         assert_eq!(lines[2].trim(), "meta_id=7  trade_date=2024-12-30  adj_close=NULL");
         assert_eq!(lines[3].trim(), "… 2 more");
-        assert_eq!(lines[4].trim(), "drill down: fathom run queries/quality/nulls.sql --param as_of=2024-12-31");
+        assert_eq!(lines[4].trim(), "drill down: fathom run --profile prod queries/quality/nulls.sql --param as_of=2024-12-31");
         assert!(lines[5].starts_with("ERROR gaps") && lines[5].ends_with("query failed: boom"), "{t}");
         assert_eq!(lines[6], "3 checks as of 2024-12-31: 1 pass, 0 warn, 1 fail, 1 error — ERROR");
     }
@@ -140,6 +142,7 @@ mod tests {
         assert_eq!(v["checks"][1]["count"], 2);
         assert_eq!(v["checks"][1]["sample"][0]["meta_id"], 7);
         assert_eq!(v["checks"][1]["drilldown"], "SELECT 1");
+        assert_eq!(v["checks"][1]["params"]["as_of"], "2024-12-31");
         assert_eq!(overall(&[]), Status::Pass);
     }
 }
