@@ -277,10 +277,9 @@ mod tests {
         let mut extreme = 0;
         for r in after.iter().filter(|r| r.date > date32(ymd(2024, 11, 30))) {
             let prev = after.iter().filter(|p| p.meta_id == r.meta_id && p.date < r.date).max_by_key(|p| p.date);
-            if let (Some(a), Some(p)) = (r.adj, prev.and_then(|p| p.adj)) {
-                if a > 0.0 && p > 0.0 && (a / p - 1.0).abs() > 0.5 {
-                    extreme += 1;
-                }
+            let ret = r.adj.zip(prev.and_then(|p| p.adj)).filter(|(a, p)| *a > 0.0 && *p > 0.0).map(|(a, p)| a / p - 1.0);
+            if ret.is_some_and(|x| x.abs() > 0.5) {
+                extreme += 1;
             }
         }
         assert_eq!(extreme, 1);

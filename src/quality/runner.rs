@@ -42,11 +42,9 @@ fn params_of(check: &Check, as_of: NaiveDate) -> Result<Vec<(String, String)>> {
     if used.iter().any(|p| p.name == "as_of") {
         given.push(("as_of".to_string(), as_of.to_string()));
     }
-    for d in &check.header.params {
-        if d.name != "as_of" {
-            if let Some(v) = &d.default {
-                given.push((d.name.clone(), v.clone()));
-            }
+    for d in check.header.params.iter().filter(|d| d.name != "as_of") {
+        if let Some(v) = &d.default {
+            given.push((d.name.clone(), v.clone()));
         }
     }
     Ok(given)
@@ -69,12 +67,11 @@ pub async fn run_check(engine: &dyn Engine, check: &Check, as_of: NaiveDate) -> 
         params: vec![],
         error: None,
     };
-    if let Some(want) = check.header.engine.as_deref() {
-        if want != "any" && want != engine.kind() {
-            result.status = Status::Skipped;
-            result.error = Some(format!("this check is for the {want} engine; the profile uses {}", engine.kind()));
-            return result;
-        }
+    let want = check.header.engine.as_deref().unwrap_or("any");
+    if want != "any" && want != engine.kind() {
+        result.status = Status::Skipped;
+        result.error = Some(format!("this check is for the {want} engine; the profile uses {}", engine.kind()));
+        return result;
     }
     match execute(engine, check, as_of, &mut result).await {
         Ok(()) => result.status = classify(result.count, check.spec),
