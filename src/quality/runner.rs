@@ -133,6 +133,84 @@ fn sample(batches: &[RecordBatch], n: usize) -> Result<Vec<Map<String, Value>>> 
 mod tests {
     use super::*;
 
+    use std::sync::{Arc, Mutex};
+
+    use arrow::array::Int32Array;
+    use arrow::datatypes::{DataType, Field, Schema};
+    use async_trait::async_trait;
+
+    use crate::engine::{QueryStream, TableInfo};
+    use crate::library::{ParamValue, PlaceholderStyle};
+    use crate::quality::load::parse_check;
+
+    /// An engine that answers every query with `rows` rows of `n`, or fails when the SQL
+    /// mentions `nope`; it records the SQL and values it was given.
+    struct Fake {
+        rows: i32,
+        seen: Mutex<Vec<(String, Vec<ParamValue>)>>,
+    }
+
+    #[async_trait]
+    impl Engine for Fake {
+        fn kind(&self) -> &'static str {
+            "local"
+        }
+        fn placeholder_style(&self) -> PlaceholderStyle {
+            PlaceholderStyle::Dollar
+        }
+        async fn execute(&self, sql: &str, params: &[ParamValue]) -> Result<QueryStream> {
+            if let Ok(mut seen) = self.seen.lock() {
+                seen.push((sql.to_string(), params.to_vec()));
+            }
+            if sql.contains("nope") {
+                return Err(FathomError::Query("no column nope".into()));
+            }
+            let schema = Arc::new(Schema::new(vec![Field::new("n", DataType::Int32, false)]));
+            let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(Int32Array::from_iter_values(0..self.rows))])
+                .map_err(|e| FathomError::Other(e.to_string()))?;
+            Ok(QueryStream { schema, batches: Box::pin(futures::stream::iter(vec![Ok(batch)])) })
+        }
+        async fn tables(&self) -> Result<Vec<TableInfo>> {
+            Ok(vec![])
+        }
+    }
+
+    fn check(text: &str) -> Check {
+        parse_check(Path::new("q/c.sql"), text).unwrap()
+    }
+
+    #[tokio::test]
+    async fn counts_samples_and_binds_as_of_and_defaults() {
+        let engine = Fake { rows: 7, seen: Mutex::new(vec![]) };
+        let c = check("-- name: C\n-- param: as_of date\n-- param: lag int = 2\n-- check: warn_above=0 fail_above=5\nSELECT n FROM t WHERE d <= :as_of AND k > :lag");
+        let as_of = NaiveDate::from_ymd_opt(2024, 12, 30).unwrap();
+        let r = run_check(&engine, &c, as_of).await;
+        assert_eq!((r.status, r.count, r.sample.len()), (Status::Fail, 7, SAMPLE_ROWS));
+        assert_eq!(r.sample[4]["n"], 4);
+        assert_eq!(r.columns, vec!["n"]);
+        assert_eq!(r.params, vec![("as_of".to_string(), "2024-12-30".to_string()), ("lag".to_string(), "2".to_string())]);
+        assert_eq!(r.drilldown, "SELECT n FROM t WHERE d <= DATE '2024-12-30' AND k > 2");
+        let seen = engine.seen.lock().unwrap();
+        assert_eq!(seen[0].0, "-- name: C\n-- param: as_of date\n-- param: lag int = 2\n-- check: warn_above=0 fail_above=5\nSELECT n FROM t WHERE d <= $1 AND k > $2");
+        assert_eq!(seen[0].1, vec![ParamValue::Date(as_of), ParamValue::Int(2)]);
+    }
+
+    #[tokio::test]
+    async fn errors_and_other_engines_do_not_stop_the_run() {
+        let engine = Fake { rows: 3, seen: Mutex::new(vec![]) };
+        let checks = vec![
+            check("-- name: Broken\n-- check: fail_above=0\nSELECT nope"),
+            check("-- name: Athena only\n-- engine: athena\n-- check: fail_above=0\nSELECT 1"),
+            check("-- name: Warn\n-- check: warn_above=2\nSELECT n FROM t"),
+        ];
+        let rs = run_loaded(&engine, &checks, NaiveDate::from_ymd_opt(2024, 12, 31).unwrap()).await;
+        let statuses: Vec<Status> = rs.iter().map(|r| r.status).collect();
+        assert_eq!(statuses, vec![Status::Error, Status::Skipped, Status::Warn]);
+        assert!(rs[0].error.as_deref().is_some_and(|e| e.contains("no column nope")), "{:?}", rs[0].error);
+        assert!(rs[1].error.as_deref().is_some_and(|e| e.contains("athena")));
+        assert_eq!(engine.seen.lock().unwrap().len(), 2, "the skipped check never reached the engine");
+    }
+
     #[test]
     fn body_drops_the_header_only() {
         assert_eq!(body("-- name: x\n\n-- check: fail_above=0\nSELECT 1 -- note\n-- tail\n"), "SELECT 1 -- note\n-- tail");
