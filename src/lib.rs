@@ -10,4 +10,5 @@ pub mod export; // result writers: table, CSV, JSON lines, Parquet, Arrow IPC
 pub mod history; // the run ledger: every run, its estimate, its actual bytes and cost
 pub mod lake; // the local Iceberg warehouse: catalog, table definitions, demo generator
 pub mod library; // saved queries: header, typed parameters and their binding
+pub mod quality; // data-quality checks: load, run, classify, report
 pub mod sqltext; // SQL tokens with byte offsets, shared by rewrites

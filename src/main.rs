@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use fathom::commands::{self, config_cmd, demo_cmd, estimate_cmd, run_cmd};
+use fathom::commands::{self, check_cmd, config_cmd, demo_cmd, estimate_cmd, run_cmd};
 use fathom::config::{Config, Paths};
 use fathom::error::{FathomError, Result};
 use fathom::lake::demo::{self, DemoOptions};
@@ -97,12 +97,32 @@ enum Command {
         /// History ends on the last trading day on or before this date (default: yesterday)
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<String>,
+        /// Break the data in known ways (a stale table, NULLs, a duplicate, a gap, ...) so
+        /// `fathom check` can be shown to catch them; listed in demo.json
+        #[arg(long)]
+        inject_faults: bool,
+    },
+    /// Run the data-quality checks; exits 1 when any check fails (for cron and alerting)
+    Check {
+        /// Profile to check (default: the config's default_profile, else `local`)
+        #[arg(long)]
+        profile: Option<String>,
+        /// text | json
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// The day the checks judge freshness and windows against (default: today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// A directory of check queries instead of the shipped ones (default: quality/ beside
+        /// the config file if present)
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
     /// Show the config file, profiles and data paths
     Config,
 }
 
-async fn dispatch(cli: Cli) -> Result<()> {
+async fn dispatch(cli: Cli) -> Result<ExitCode> {
     let paths = Paths::from_env()?;
     let config = Config::load(cli.config.as_deref(), paths)?;
     match cli.command {
@@ -113,12 +133,13 @@ async fn dispatch(cli: Cli) -> Result<()> {
             println!("  fathom run \"SELECT ticker, name, sector FROM reference.tb_meta LIMIT 10\"");
             println!("  fathom run queries/market/daily_prices.sql --param ticker=AAPL");
             println!("  fathom config        profiles and paths");
+            println!("  fathom check         data-quality checks");
             println!("  fathom --help        all commands");
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::Config) => {
             print!("{}", config_cmd::render(&config));
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::History { cost, since, format }) => {
             let since = since
@@ -138,17 +159,22 @@ async fn dispatch(cli: Cli) -> Result<()> {
                 None | Some("text") => print!("{}", fathom::history::render_runs(&runs)),
                 Some(f) => return Err(FathomError::Other(format!("--format '{f}': expected text or json"))),
             }
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::Run { query, profile, engine, params, format, output, max_cost, yes, stats }) => {
             let args = run_cmd::RunArgs { query, params, format, output, profile, engine, max_cost, yes, stats };
-            run_cmd::run(&config, &args).await
+            run_cmd::run(&config, &args).await.map(|()| ExitCode::SUCCESS)
+        }
+        Some(Command::Check { profile, format, as_of, dir }) => {
+            let args = check_cmd::CheckArgs { profile, format: Some(format), as_of, dir };
+            let failed = check_cmd::run(&config, &args).await?;
+            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Some(Command::Estimate { query, profile, params, format, files }) => {
             let args = estimate_cmd::EstimateArgs { query, params, profile, format, files };
-            estimate_cmd::run(&config, &args).await
+            estimate_cmd::run(&config, &args).await.map(|()| ExitCode::SUCCESS)
         }
-        Some(Command::Demo { scale, warehouse, force, seed, as_of }) => {
+        Some(Command::Demo { scale, warehouse, force, seed, as_of, inject_faults }) => {
             let scale = demo::parse_scale(&scale)
                 .ok_or_else(|| FathomError::Other(format!("--scale '{scale}': expected small, seed or large")))?;
             let end = match as_of {
@@ -158,10 +184,10 @@ async fn dispatch(cli: Cli) -> Result<()> {
             };
             let is_default = warehouse.is_none();
             let dir = warehouse.unwrap_or_else(|| config.paths.demo_dir());
-            let opts = DemoOptions { scale, seed, end, dir, force };
+            let opts = DemoOptions { scale, seed, end, dir, force, inject_faults };
             let summary = demo_cmd::run(&opts).await?;
             print!("{}", demo_cmd::render(&opts, &summary, is_default));
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
     }
 }
@@ -176,7 +202,7 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(dispatch(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) if e.to_string().contains("Broken pipe") => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

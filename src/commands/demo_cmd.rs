@@ -26,6 +26,12 @@ pub fn render(opts: &DemoOptions, s: &DemoSummary, is_default_dir: bool) -> Stri
     for t in &s.tables {
         let _ = writeln!(out, "  {:<32} {:>10} rows  {:>3} snapshots", t.table, t.rows, t.commits);
     }
+    if !s.faults.is_empty() {
+        let _ = writeln!(out, "injected faults (each must fail its check in `fathom check --as-of {}`):", s.end);
+        for f in &s.faults {
+            let _ = writeln!(out, "  {:<20} {}: {}", f.check, f.table, f.what);
+        }
+    }
     let _ = writeln!(out, "built in {:.1} s, {:.1} MB of Parquet", s.seconds, s.bytes as f64 / 1e6);
     if is_default_dir {
         let _ = writeln!(out, "try: fathom run \"SELECT ticker, name FROM reference.tb_meta LIMIT 5\"");

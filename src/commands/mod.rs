@@ -1,5 +1,6 @@
 //! Headless commands: the same library calls the workbench makes, printed instead of drawn.
 
+pub mod check_cmd;
 pub mod config_cmd;
 pub mod demo_cmd;
 pub mod estimate_cmd;
@@ -46,7 +47,7 @@ pub async fn ensure_demo(config: &Config, name: &str, profile: &LocalProfile) ->
         demo::scale_name(scale),
         demo_dir.display()
     );
-    let opts = DemoOptions { scale, seed: 42, end: demo::default_end(), dir: demo_dir, force: false };
+    let opts = DemoOptions { scale, seed: 42, end: demo::default_end(), dir: demo_dir, force: false, inject_faults: false };
     let bar = progress_bar();
     let mut report = |msg: &str, done: usize, total: usize| {
         bar.set_length(total as u64);

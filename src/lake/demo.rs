@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::LocalProfile;
 use crate::error::{FathomError, Result};
+use crate::lake::faults::{self, Fault};
 use crate::lake::generate::{DemoSpec, Scale, generate_with_progress};
 use crate::lake::{catalog, writer};
 
@@ -23,6 +24,8 @@ pub struct DemoOptions {
     pub end: NaiveDate,
     pub dir: PathBuf,
     pub force: bool,
+    /// Break the data in known ways (see [`crate::lake::faults`]) for the quality checks.
+    pub inject_faults: bool,
 }
 
 /// What was built, also saved as `demo.json` beside the catalog.
@@ -34,6 +37,9 @@ pub struct DemoSummary {
     pub tables: Vec<TableSummary>,
     pub seconds: f64,
     pub bytes: u64,
+    /// The faults injected (`--inject-faults`), each with the check that must catch it.
+    #[serde(default)]
+    pub faults: Vec<Fault>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -103,10 +109,15 @@ pub async fn build(opts: &DemoOptions, progress: &mut (dyn FnMut(&str, usize, us
     let total = 2 + crate::lake::tables::ALL.len();
     progress("generating data", 0, total);
     let spec = DemoSpec { scale: opts.scale, seed: opts.seed, end: opts.end };
-    let data = tokio::task::spawn_blocking(move || generate_with_progress(&spec, &mut |_| {}))
+    let mut data = tokio::task::spawn_blocking(move || generate_with_progress(&spec, &mut |_| {}))
         .await
         .map_err(|e| FathomError::Other(format!("the generator stopped: {e}")))?
         .map_err(|e| FathomError::Other(format!("generating the demo data: {e}")))?;
+    let injected = if opts.inject_faults {
+        faults::inject(&mut data, opts.end).map_err(|e| FathomError::Other(e.to_string()))?
+    } else {
+        vec![]
+    };
     progress("opening the catalog", 1, total);
     let catalog = catalog::open(&profile, true).await?;
     let mut tables = Vec::new();
@@ -124,6 +135,7 @@ pub async fn build(opts: &DemoOptions, progress: &mut (dyn FnMut(&str, usize, us
         tables,
         seconds: started.elapsed().as_secs_f64(),
         bytes: dir_size(&warehouse),
+        faults: injected,
     };
     let json = serde_json::to_string_pretty(&summary).map_err(|e| FathomError::Other(e.to_string()))?;
     std::fs::write(opts.dir.join("demo.json"), json).map_err(|e| FathomError::io("writing demo.json", e))?;

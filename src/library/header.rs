@@ -10,6 +10,9 @@
 //! -- tags: market, prices
 //! SELECT ...
 //! ```
+//!
+//! A data-quality check (`queries/quality/`) adds `-- check: warn_above=N fail_above=N`: the
+//! query returns the offending rows, and their count decides pass, warn or fail.
 
 use std::path::Path;
 
@@ -26,9 +29,19 @@ pub struct Header {
     pub params: Vec<ParamDecl>,
     pub chart: Option<String>,
     pub tags: Vec<String>,
+    /// Thresholds of a data-quality check (`-- check: ...`).
+    pub check: Option<CheckSpec>,
 }
 
-const KEYS: &str = "name, description, engine, param, chart, tags";
+/// When a check's offending-row count warns or fails: strictly above the threshold.
+/// A missing threshold never triggers (`warn_above` alone makes a warn-only check).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CheckSpec {
+    pub warn_above: Option<u64>,
+    pub fail_above: Option<u64>,
+}
+
+const KEYS: &str = "name, description, engine, param, chart, tags, check";
 
 /// Parses the header of `text`; `file` names the source in errors.
 pub fn parse_header(text: &str, file: &Path) -> Result<Header> {
@@ -62,10 +75,36 @@ pub fn parse_header(text: &str, file: &Path) -> Result<Header> {
             "tags" => {
                 h.tags = value.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect()
             }
+            "check" => h.check = Some(parse_check(&value).map_err(at)?),
             other => return Err(at(format!("unknown header key '{other}': expected one of {KEYS}"))),
         }
     }
     Ok(h)
+}
+
+/// `warn_above=N fail_above=N` (either may be left out, not both).
+fn parse_check(spec: &str) -> std::result::Result<CheckSpec, String> {
+    let expected = "expected `check: [warn_above=N] [fail_above=N]` with N a whole number of offending rows";
+    let mut c = CheckSpec::default();
+    for item in spec.split_whitespace() {
+        let (key, value) = item.split_once('=').ok_or_else(|| format!("malformed check '{item}': {expected}"))?;
+        let n: u64 = value.parse().map_err(|_| format!("check {key}: '{value}' is not a whole number: {expected}"))?;
+        let slot = match key {
+            "warn_above" => &mut c.warn_above,
+            "fail_above" => &mut c.fail_above,
+            other => return Err(format!("unknown check key '{other}': {expected}")),
+        };
+        if slot.replace(n).is_some() {
+            return Err(format!("check {key} is given twice"));
+        }
+    }
+    match (c.warn_above, c.fail_above) {
+        (None, None) => Err(format!("the check sets no threshold: {expected}")),
+        (Some(w), Some(f)) if w > f => {
+            Err(format!("check warn_above={w} is above fail_above={f}: a check warns before it fails"))
+        }
+        _ => Ok(c),
+    }
 }
 
 /// `name type [= default]`
@@ -101,6 +140,33 @@ mod tests {
         assert_eq!(h.params.len(), 4);
         assert_eq!(h.params[1].ty, ParamType::Date);
         assert_eq!(h.tags, vec!["a", "b"]);
+    }
+
+    #[test]
+    fn check_thresholds_parse_in_any_order_and_alone() {
+        let h = parse_header("-- name: c\n-- check: fail_above=3 warn_above=0\nSELECT 1", Path::new("c.sql")).unwrap();
+        assert_eq!(h.check, Some(CheckSpec { warn_above: Some(0), fail_above: Some(3) }));
+        let h = parse_header("-- check: warn_above=10\n", Path::new("c.sql")).unwrap();
+        assert_eq!(h.check, Some(CheckSpec { warn_above: Some(10), fail_above: None }));
+        let h = parse_header("-- name: not a check\n", Path::new("c.sql")).unwrap();
+        assert_eq!(h.check, None);
+    }
+
+    #[test]
+    fn bad_check_thresholds_say_what_was_expected() {
+        let cases = [
+            ("-- check:\n", "sets no threshold"),
+            ("-- check: fail_above=x\n", "'x' is not a whole number"),
+            ("-- check: fail_above=-1\n", "'-1' is not a whole number"),
+            ("-- check: fail_over=0\n", "unknown check key 'fail_over'"),
+            ("-- check: fail_above\n", "malformed check 'fail_above'"),
+            ("-- check: warn_above=5 fail_above=1\n", "warns before it fails"),
+            ("-- check: fail_above=1 fail_above=2\n", "given twice"),
+        ];
+        for (text, want) in cases {
+            let err = parse_header(text, Path::new("q.sql")).unwrap_err().to_string();
+            assert!(err.starts_with("q.sql:1:") && err.contains(want), "{text:?}: {err}");
+        }
     }
 
     #[test]

@@ -135,7 +135,7 @@ impl ParamType {
     }
 
     /// The type of an undeclared parameter, guessed from its text.
-    fn infer(raw: &str) -> ParamType {
+    pub(crate) fn infer(raw: &str) -> ParamType {
         let raw = raw.trim();
         if raw.parse::<i64>().is_ok_and(|i| i.to_string() == raw) {
             ParamType::Int
