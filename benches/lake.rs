@@ -48,6 +48,7 @@ fn main() {
         end: chrono::NaiveDate::from_ymd_opt(2024, 12, 31).expect("date"),
         dir: dir.clone(),
         force: true,
+        inject_faults: false,
     };
     println!("| measure | value |\n|---|---|");
     let summary = rt.block_on(demo::build(&opts, &mut |_, _, _| {})).expect("demo build");

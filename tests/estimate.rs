@@ -55,7 +55,7 @@ fn expected_bytes(files: &[&(u64, BTreeMap<String, u64>)], columns: &[&str]) -> 
         .sum()
 }
 
-fn table_json<'a>(e: &'a Value, i: usize) -> &'a Value {
+fn table_json(e: &Value, i: usize) -> &Value {
     &e["tables"][i]
 }
 

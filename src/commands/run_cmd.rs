@@ -75,11 +75,10 @@ fn pick_format(args: &RunArgs) -> Result<Format> {
         return Format::parse(f)
             .ok_or_else(|| FathomError::Other(format!("--format '{f}': expected table, csv, json, parquet or arrow")));
     }
-    if let Some(ext) = args.output.as_ref().and_then(|p| p.extension()).and_then(|e| e.to_str()) {
-        if let Some(f) = Format::parse(ext) {
+    if let Some(ext) = args.output.as_ref().and_then(|p| p.extension()).and_then(|e| e.to_str())
+        && let Some(f) = Format::parse(ext) {
             return Ok(f);
         }
-    }
     Ok(if std::io::stdout().is_terminal() { Format::Table } else { Format::Csv })
 }
 
@@ -131,22 +130,20 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
     let query = load_query(&args.query)?;
     let given = parse_params(&args.params)?;
     let (profile_name, profile) = config.profile(args.profile.as_deref())?;
-    if let Some(e) = &args.engine {
-        if e != profile.engine_name() {
+    if let Some(e) = &args.engine
+        && e != profile.engine_name() {
             return Err(FathomError::Other(format!(
                 "--engine {e} does not match the profile's engine ({}); pick a profile of engine {e} with --profile",
                 profile.engine_name()
             )));
         }
-    }
-    if let Some(want) = query.header.engine.as_deref() {
-        if want != "any" && want != profile.engine_name() {
+    if let Some(want) = query.header.engine.as_deref()
+        && want != "any" && want != profile.engine_name() {
             return Err(FathomError::Other(format!(
                 "this saved query is for the {want} engine, but the profile uses {}; pick a {want} profile with --profile",
                 profile.engine_name()
             )));
         }
-    }
     let (_, engine) = super::open_engine(config, args.profile.as_deref()).await?;
     let bound = bind(&query.sql, &query.header.params, &given, engine.placeholder_style())?;
     let mut ledger = Run {
@@ -201,11 +198,10 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
     }
     .await;
     ledger.duration_ms = started.elapsed().as_millis() as u64;
-    if let Err(e) = &outcome {
-        if ledger.outcome == "ok" {
+    if let Err(e) = &outcome
+        && ledger.outcome == "ok" {
             ledger.outcome = format!("error: {e}");
         }
-    }
     if let Err(e) = history::append(&config.paths.state_dir, &ledger) {
         eprintln!("fathom: warning: {e}");
     }

@@ -92,11 +92,10 @@ impl SchemaProvider for LakeSchemaProvider {
         if let Some((base, _)) = AsOf::parse_name(name) {
             return self.inner.table_exist(base);
         }
-        if let Some((base, kind)) = name.split_once('$') {
-            if MetaKind::parse(kind).is_some() {
+        if let Some((base, kind)) = name.split_once('$')
+            && MetaKind::parse(kind).is_some() {
                 return self.inner.table_exist(base);
             }
-        }
         self.inner.table_exist(name)
     }
 
@@ -107,15 +106,14 @@ impl SchemaProvider for LakeSchemaProvider {
             }
             return self.time_travel(base, as_of).await.map(Some);
         }
-        if let Some((base, kind)) = name.split_once('$') {
-            if let Some(kind) = MetaKind::parse(kind) {
+        if let Some((base, kind)) = name.split_once('$')
+            && let Some(kind) = MetaKind::parse(kind) {
                 if !self.inner.table_exist(base) {
                     return Ok(None);
                 }
                 let table = self.load(base).await?;
                 return metadata_tables::provider(&table, kind).await.map(Some).map_err(df_err);
             }
-        }
         if !self.inner.table_exist(name) {
             return Ok(None);
         }

@@ -48,14 +48,13 @@ impl Estimate {
             ));
         }
         for t in &tables {
-            if let Some(pc) = &t.partition_column {
-                if !t.filter_columns.contains(pc) && t.partitions_total > 1 && t.partitions_kept == t.partitions_total {
+            if let Some(pc) = &t.partition_column
+                && !t.filter_columns.contains(pc) && t.partitions_total > 1 && t.partitions_kept == t.partitions_total {
                     warnings.push(format!(
                         "no filter on partition column {pc} of {}: all {} partitions are read",
                         t.table, t.partitions_total
                     ));
                 }
-            }
             if t.star && t.all_columns > 2 {
                 warnings.push(format!(
                     "SELECT * reads all {} columns of {}; name only the columns you need",

@@ -166,8 +166,8 @@ pub fn placeholders(sql: &str) -> Result<Vec<Placeholder>> {
     let mut out = Vec::new();
     for (k, pair) in sig.windows(2).enumerate() {
         let (a, b) = (&toks[pair[0]], &toks[pair[1]]);
-        if let (Token::Colon, Token::Word(w)) = (&a.token, &b.token) {
-            if w.quote_style.is_none() && a.end == b.start {
+        if let (Token::Colon, Token::Word(w)) = (&a.token, &b.token)
+            && w.quote_style.is_none() && a.end == b.start {
                 let before = |n: usize| k.checked_sub(n).map(|j| &toks[sig[j]].token);
                 let after = sig.get(k + 2).map(|&j| &toks[j].token);
                 let in_list = matches!(before(1), Some(Token::LParen))
@@ -175,7 +175,6 @@ pub fn placeholders(sql: &str) -> Result<Vec<Placeholder>> {
                     && matches!(after, Some(Token::RParen));
                 out.push(Placeholder { start: a.start, end: b.end, name: w.value.clone(), in_list });
             }
-        }
     }
     Ok(out)
 }
