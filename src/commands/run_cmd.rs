@@ -68,6 +68,8 @@ pub struct RunArgs {
     pub yes: bool,
     /// Print rows, time, estimated and actual bytes to stderr.
     pub stats: bool,
+    /// Allow a statement that writes (PostgreSQL; the profile must set read_only = false).
+    pub write: bool,
 }
 
 fn pick_format(args: &RunArgs) -> Result<Format> {
@@ -144,7 +146,7 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
                 profile.engine_name()
             )));
         }
-    let (_, engine) = super::open_engine(config, args.profile.as_deref()).await?;
+    let (_, engine) = super::open_engine_for(config, args.profile.as_deref(), args.write).await?;
     let bound = bind(&query.sql, &query.header.params, &given, engine.placeholder_style())?;
     let mut ledger = Run {
         time: chrono::Utc::now(),
@@ -185,7 +187,9 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
         if result.truncated {
             eprintln!("fathom: truncated at {} rows (row_cap in the config)", config.row_cap);
         }
-        if args.stats {
+        if args.stats && let Some(pg) = &estimate.postgres {
+            eprintln!("fathom: {} rows in {} ms; PostgreSQL plan ~{} rows, cost {:.2}", result.rows(), started.elapsed().as_millis(), pg.rows, pg.total_cost);
+        } else if args.stats {
             eprintln!(
                 "fathom: {} rows in {} ms; estimated {} bytes, scanned {} bytes",
                 result.rows(),
