@@ -298,7 +298,19 @@ async fn a_cancelled_sleep_returns_promptly_and_the_connection_stays_usable() {
     let e = engine(&url);
     let started = Instant::now();
     let stream = e.execute("SELECT pg_sleep(30) AS slept, 'cancel-me-7731' AS tag", &[]).await.unwrap();
-    let waited = tokio::time::timeout(Duration::from_millis(800), collect(stream, 10)).await;
+    let mut pid: Option<i32> = None;
+    for _ in 0..50 {
+        pid = sqlx::query_scalar("SELECT pid FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%cancel-me-7731%' AND pid <> pg_backend_pid()")
+            .fetch_optional(&pool)
+            .await
+            .unwrap();
+        if pid.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let pid = pid.expect("the sleep runs on the server");
+    let waited = tokio::time::timeout(Duration::from_millis(500), collect(stream, 10)).await;
     assert!(waited.is_err(), "the sleep cannot have finished");
     // the stream is dropped: the server-side query must stop soon
     let mut still_running = true;
@@ -316,6 +328,16 @@ async fn a_cancelled_sleep_returns_promptly_and_the_connection_stays_usable() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(!still_running, "pg_sleep(30) still runs on the server");
+    // cancelled, not disconnected: the same backend is still there, idle, back in the pool
+    let mut state = None;
+    for _ in 0..50 {
+        state = sqlx::query_scalar::<_, Option<String>>("SELECT state FROM pg_stat_activity WHERE pid = $1").bind(pid).fetch_optional(&pool).await.unwrap().flatten();
+        if state.as_deref() == Some("idle") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(state.as_deref(), Some("idle"), "backend {pid} after the cancel");
     assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
     for _ in 0..6 {
         let c = run(&e, "SELECT 41 + 1 AS answer", &[]).await.unwrap();

@@ -132,11 +132,10 @@ fn query(toks: &[&Tok]) -> Class {
         if k == "for" {
             let next = toks.get(i + 1).and_then(|n| kw(n));
             let next2 = toks.get(i + 2).and_then(|n| kw(n));
-            let locks = match (next.as_deref(), next2.as_deref()) {
-                (Some("update" | "share"), _) => true,
-                (Some("no"), Some("key")) | (Some("key"), Some("share")) => true,
-                _ => false,
-            };
+            let locks = matches!(
+                (next.as_deref(), next2.as_deref()),
+                (Some("update" | "share"), _) | (Some("no"), Some("key")) | (Some("key"), Some("share"))
+            );
             if locks {
                 return write("SELECT ... FOR UPDATE/SHARE (row locks)");
             }

@@ -95,9 +95,8 @@ async fn run(job: Job, schema_tx: oneshot::Sender<Result<SchemaRef>>, tx: mpsc::
         Err(e) => {
             let broken = matches!(e, sqlx::Error::Io(_) | sqlx::Error::Protocol(_))
                 || super::connect::sqlstate(&e).is_some_and(|c| c.starts_with("57P"));
-            if broken {
-                conn.close_on_drop();
-            } else if (&mut *conn).execute("ROLLBACK").await.is_err() {
+            // a broken connection, or one that cannot roll back, is not reused
+            if broken || (&mut *conn).execute("ROLLBACK").await.is_err() {
                 conn.close_on_drop();
             }
             report(&mut schema_tx, &tx, map_err(&job.target, e)).await;
