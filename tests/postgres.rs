@@ -566,3 +566,28 @@ async fn the_password_never_shows_in_config_errors_or_history() {
     let cfg = String::from_utf8_lossy(&env_home.cmd().arg("config").output().unwrap().stdout).to_string();
     assert!(!cfg.contains(&pass), "{cfg}");
 }
+
+#[test]
+fn an_unreachable_server_fails_fast_and_says_where_without_the_password() {
+    // needs no server: nothing listens on port 1
+    let home = pg_home("unreachable", "postgres://ana:Unseen-4471@127.0.0.1:1/lake", "");
+    let started = Instant::now();
+    let err = home.fails(&["run", "--profile", "pg", "SELECT 1"]);
+    assert!(started.elapsed() < Duration::from_secs(8), "took {:?}", started.elapsed());
+    assert!(err.contains("cannot connect") && err.contains("postgres://ana:***@127.0.0.1:1/lake"), "{err}");
+    assert!(!err.contains("Unseen-4471"), "{err}");
+}
+
+#[test]
+fn estimate_shows_the_plan_for_a_postgres_profile() {
+    let Some(url) = pg_url() else { return };
+    let home = pg_home("estimate", &url, "");
+    let out = home.cmd().args(["estimate", "--profile", "pg", "--format", "json", "SELECT g FROM generate_series(1, 10) g"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["postgres"]["rows"], 10, "{v}");
+    assert!(v["postgres"]["total_cost"].as_f64().unwrap() > 0.0);
+    assert_eq!(v["cost_usd"], 0.0);
+    let text = home.cmd().args(["estimate", "--profile", "pg", "SELECT 1"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("PostgreSQL plan: ~1 rows"));
+}

@@ -75,7 +75,7 @@ pub async fn open_engine_for(config: &Config, profile: Option<&str>, allow_write
             Ok((name, Box::new(LocalEngine::open(local).await?)))
         }
         Profile::Postgres(pg) => {
-            let engine = PostgresEngine::open(&name, pg, allow_write)?;
+            let engine = PostgresEngine::connect(&name, pg, allow_write).await?;
             Ok((name, Box::new(engine)))
         }
     }

@@ -165,8 +165,10 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
     let started = Instant::now();
     let outcome = async {
         let estimate = engine.estimate(&bound.sql, &bound.values, &config.budget, false).await?;
-        ledger.estimated_bytes = Some(estimate.total_bytes);
-        ledger.estimated_cost_usd = Some(estimate.cost_usd);
+        if estimate.postgres.is_none() {
+            ledger.estimated_bytes = Some(estimate.total_bytes);
+            ledger.estimated_cost_usd = Some(estimate.cost_usd);
+        }
         if let Err(e) = check_budget(config, args, &estimate) {
             ledger.outcome = e.to_string();
             return Err(e);

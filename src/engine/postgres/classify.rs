@@ -179,7 +179,8 @@ mod tests {
             "EXPLAIN ANALYZE SELECT * FROM t",
             "(SELECT 1) UNION (SELECT 2)",
             "SELECT $$DELETE FROM t$$",
-            "SELECT x FROM t ORDER BY x FOR READ ONLY",
+            "SELECT data->>'k', x::text, $1, E'it''s' FROM t WHERE a ~ 'x' AND b @> '{}'::jsonb",
+            "SELECT u.* FROM tb_universe u JOIN tb_meta m USING (meta_id) WHERE m.name LIKE '%삼성%'",
         ] {
             assert_eq!(classify(sql).unwrap(), Class::Read, "{sql}");
         }

@@ -87,7 +87,7 @@ pub fn pool(target: &Target) -> PgPool {
     PgPoolOptions::new()
         .max_connections(4)
         .min_connections(0)
-        .acquire_timeout(Duration::from_secs(15))
+        .acquire_timeout(Duration::from_secs(10))
         .test_before_acquire(true)
         .connect_lazy_with(target.options.clone())
 }
@@ -127,7 +127,7 @@ pub fn map_err(target: &Target, e: sqlx::Error) -> FathomError {
             target.shown
         ),
         sqlx::Error::PoolTimedOut => format!(
-            "cannot connect to PostgreSQL at {} in 15 s; check the host, port and that the server is running",
+            "cannot connect to PostgreSQL at {} in 10 s; check the host, port and that the server is running",
             target.shown
         ),
         sqlx::Error::Tls(t) => format!(

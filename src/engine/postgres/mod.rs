@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use sqlx::postgres::PgPool;
-use sqlx::{Executor, Row};
+use sqlx::{Connection, Executor, Row};
 
 use crate::config::{Budget, PostgresProfile};
 use crate::engine::{Engine, QueryStream, TableInfo};
@@ -48,6 +48,21 @@ impl PostgresEngine {
             profile: profile.clone(),
             allow_write,
         })
+    }
+
+    /// Opens and checks that a connection can be made now, with the server's own reason when
+    /// not (the pool would keep retrying until its timeout).
+    pub async fn connect(profile_name: &str, profile: &PostgresProfile, allow_write: bool) -> Result<Self> {
+        let engine = Self::open(profile_name, profile, allow_write)?;
+        let conn = sqlx::PgConnection::connect_with(&engine.target.options).await.map_err(|e| match e {
+            sqlx::Error::Io(io) => FathomError::Query(format!(
+                "cannot connect to PostgreSQL at {} ({io}); check the host, port and that the server is running",
+                engine.target.shown
+            )),
+            other => map_err(&engine.target, other),
+        })?;
+        let _ = conn.close().await;
+        Ok(engine)
     }
 
     /// The database this engine talks to (for messages).
@@ -88,7 +103,9 @@ impl PostgresEngine {
     /// Runs one statement in a transaction of `mode` without classifying it (the server's
     /// READ ONLY transaction is then the only guard). `execute` classifies first.
     pub async fn run_statement(&self, sql: &str, params: &[ParamValue], mode: TxnMode) -> Result<QueryStream> {
-        let wrap_other = matches!(classify::first_word(sql).as_deref(), Some("SELECT" | "VALUES" | "TABLE" | "WITH"));
+        // only a plain read can be wrapped in a subquery (a data-modifying CTE cannot)
+        let wrap_other = matches!(classify::first_word(sql).as_deref(), Some("SELECT" | "VALUES" | "TABLE" | "WITH"))
+            && classify(sql) == Ok(Class::Read);
         stream::start(stream::Job {
             pool: self.pool.clone(),
             target: self.target.clone(),
