@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::pg::{admin, parts, pg_home, pg_url};
+
 use std::time::{Duration, Instant};
 
 use arrow::array::{Array, AsArray};
@@ -18,34 +20,6 @@ use fathom::engine::{Collected, Engine, collect};
 use fathom::library::ParamValue;
 use sqlx::postgres::PgPool;
 
-/// The test server's URL; outside CI a missing server skips (with a notice), under CI it fails.
-fn pg_url() -> Option<String> {
-    match std::env::var("FATHOM_TEST_PG_URL") {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("FATHOM_TEST_PG_URL is not set under CI: run the tests with scripts/test (it starts PostgreSQL via scripts/postgres-test-server)")
-        }
-        _ => {
-            eprintln!("skipped: FATHOM_TEST_PG_URL is not set; run scripts/test, or export FATHOM_TEST_PG_URL=$(scripts/postgres-test-server | tail -n 1)");
-            None
-        }
-    }
-}
-
-/// user, password, host, port, database of a `postgres://u:p@h:port/db` URL.
-fn parts(url: &str) -> (String, String, String, String, String) {
-    let rest = url.split_once("://").unwrap().1;
-    let (userinfo, hostpart) = rest.split_once('@').unwrap();
-    let (user, pass) = userinfo.split_once(':').unwrap();
-    let (hostport, db) = hostpart.split_once('/').unwrap();
-    let (host, port) = hostport.split_once(':').unwrap();
-    let db = db.split('?').next().unwrap();
-    (user.into(), pass.into(), host.into(), port.into(), db.into())
-}
-
-async fn admin(url: &str) -> PgPool {
-    PgPool::connect(url).await.unwrap()
-}
 
 /// Runs setup SQL (test code, not the engine under test).
 async fn setup(pool: &PgPool, statements: &[&str]) {
@@ -430,15 +404,6 @@ async fn catalog_lists_tables_and_columns_and_explain_estimates() {
     assert_eq!(est.cost_usd, 0.0);
     let est = e.estimate("SELECT * FROM t_cat.child WHERE cid = $1", &[ParamValue::Int(7)], &budget, false).await.unwrap();
     assert_eq!(est.postgres.expect("a plan").rows, 1, "primary key lookup");
-}
-
-/// A fathom home whose config has `[profiles.pg]` for `url` (plus `extra` TOML lines).
-fn pg_home(name: &str, url: &str, extra: &str) -> common::Home {
-    let home = common::Home::fresh(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("pg-{name}")));
-    let dir = home.root.join("config/fathom");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("config.toml"), format!("[profiles.pg]\nengine = \"postgres\"\nurl = \"{url}\"\n{extra}")).unwrap();
-    home
 }
 
 async fn table_state(pool: &PgPool) -> Vec<(String, i64, String)> {
