@@ -122,6 +122,7 @@ pub fn map_err(target: &Target, e: sqlx::Error) -> FathomError {
                 }
             }
         }
+        sqlx::Error::Io(io) if is_tls(io) => tls_message(target, io),
         sqlx::Error::Io(io) => format!(
             "lost the connection to PostgreSQL at {} ({io}); the next query reconnects. If it keeps failing, check that the server is up",
             target.shown
@@ -130,13 +131,23 @@ pub fn map_err(target: &Target, e: sqlx::Error) -> FathomError {
             "cannot connect to PostgreSQL at {} in 10 s; check the host, port and that the server is running",
             target.shown
         ),
-        sqlx::Error::Tls(t) => format!(
-            "TLS to PostgreSQL at {} failed ({t}); check sslmode and sslrootcert in the profile",
-            target.shown
-        ),
+        sqlx::Error::Tls(t) => tls_message(target, t),
         other => format!("PostgreSQL at {}: {other}", target.shown),
     };
     FathomError::Query(target.scrub(&msg))
+}
+
+/// True when an IO error is really a TLS failure (rustls reports certificates this way).
+pub fn is_tls(io: &std::io::Error) -> bool {
+    let text = io.to_string().to_ascii_lowercase();
+    text.contains("certificate") || text.contains("tls") || text.contains("handshake")
+}
+
+fn tls_message(target: &Target, e: &dyn std::fmt::Display) -> String {
+    format!(
+        "TLS to PostgreSQL at {} failed ({e}); check sslmode and sslrootcert in the profile (verify-full needs the server's CA and a matching host name)",
+        target.shown
+    )
 }
 
 /// The SQLSTATE of an error, if the server sent one.

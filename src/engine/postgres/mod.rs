@@ -55,7 +55,7 @@ impl PostgresEngine {
     pub async fn connect(profile_name: &str, profile: &PostgresProfile, allow_write: bool) -> Result<Self> {
         let engine = Self::open(profile_name, profile, allow_write)?;
         let conn = sqlx::PgConnection::connect_with(&engine.target.options).await.map_err(|e| match e {
-            sqlx::Error::Io(io) => FathomError::Query(format!(
+            sqlx::Error::Io(io) if !connect::is_tls(&io) => FathomError::Query(format!(
                 "cannot connect to PostgreSQL at {} ({io}); check the host, port and that the server is running",
                 engine.target.shown
             )),
