@@ -137,6 +137,18 @@ async fn every_type_round_trips_as_arrow() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_numeric_nan_is_an_error_not_a_silent_null() {
+    let Some(url) = pg_url() else { return };
+    let pool = admin(&url).await;
+    setup(&pool, &["DROP SCHEMA IF EXISTS t_nan CASCADE", "CREATE SCHEMA t_nan", "CREATE TABLE t_nan.n (v numeric(10,2))", "INSERT INTO t_nan.n VALUES (1.25), ('NaN')"]).await;
+    let e = engine(&url);
+    let err = run(&e, "SELECT v FROM t_nan.n", &[]).await.unwrap_err().to_string();
+    assert!(err.contains("NaN") && err.contains("::text"), "{err}");
+    let ok = run(&e, "SELECT v::text AS v FROM t_nan.n ORDER BY 1", &[]).await.unwrap();
+    assert_eq!(array_value_to_string(one(&ok).column(0), 1).unwrap(), "NaN");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rows_stream_in_batches_and_the_row_cap_applies() {
     let Some(url) = pg_url() else { return };
     let e = engine(&url);

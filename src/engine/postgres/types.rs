@@ -172,7 +172,10 @@ impl Builder {
                     Some(x) => b.append_value(x),
                     None => return Err(format!("numeric {} does not fit Decimal128(38, {scale})", n.text()).into()),
                 },
-                Numeric::NaN | Numeric::Infinity(_) => b.append_null(),
+                // not NULL: a value Decimal128 cannot hold is an error that says how to see it
+                other => {
+                    return Err(format!("numeric {} has no Decimal128 form; select the column ::text to see it", other.text()).into());
+                }
             },
             Builder::Date(b) => b.append_value((get::<NaiveDate>(v)? - epoch()).num_days() as i32),
             Builder::Time(b) => {
