@@ -72,17 +72,114 @@ impl LocalProfile {
     }
 }
 
-/// A named connection. More engines (postgres, athena) join this enum as they land.
+/// A PostgreSQL server. Without `url`, the libpq environment (`DATABASE_URL`, else `PGHOST`,
+/// `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`, `PGSSLMODE`, `PGSSLROOTCERT`) and
+/// `~/.pgpass` say where to connect. Its `Debug` masks the password.
+#[derive(Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PostgresProfile {
+    /// `postgres://user:password@host:port/db?sslmode=...`; a password here is never shown.
+    pub url: Option<String>,
+    /// disable | allow | prefer | require | verify-ca | verify-full (overrides the URL's).
+    pub sslmode: Option<String>,
+    /// CA certificate file for verify-ca / verify-full.
+    pub sslrootcert: Option<String>,
+    /// Each statement is cancelled by the server after this long (`SET LOCAL statement_timeout`).
+    #[serde(default = "default_statement_timeout_ms")]
+    pub statement_timeout_ms: u64,
+    /// Refuse writes even with `--write` (the default: production metadata is read-only here).
+    #[serde(default = "default_true")]
+    pub read_only: bool,
+}
+
+fn default_statement_timeout_ms() -> u64 {
+    30_000
+}
+
+fn default_true() -> bool {
+    true
+}
+
+impl PostgresProfile {
+    /// A profile for `url` with the defaults (read-only, 30 s statement timeout).
+    pub fn from_url(url: &str) -> Self {
+        PostgresProfile {
+            url: Some(url.to_string()),
+            sslmode: None,
+            sslrootcert: None,
+            statement_timeout_ms: default_statement_timeout_ms(),
+            read_only: true,
+        }
+    }
+
+    /// Where it connects, for display: the URL with its password masked, or the environment.
+    pub fn display_target(&self) -> String {
+        match &self.url {
+            Some(u) => mask_url(u),
+            None => match std::env::var("DATABASE_URL") {
+                Ok(u) => format!("{} (from DATABASE_URL)", mask_url(&u)),
+                Err(_) => "(libpq environment: PGHOST, PGPORT, PGUSER, PGDATABASE, ~/.pgpass)".into(),
+            },
+        }
+    }
+}
+
+impl std::fmt::Debug for PostgresProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresProfile")
+            .field("url", &self.url.as_deref().map(mask_url))
+            .field("sslmode", &self.sslmode)
+            .field("sslrootcert", &self.sslrootcert)
+            .field("statement_timeout_ms", &self.statement_timeout_ms)
+            .field("read_only", &self.read_only)
+            .finish()
+    }
+}
+
+/// `postgres://user:secret@host/db?password=x` → `postgres://user:***@host/db?password=***`.
+pub fn mask_url(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((s, r)) => (format!("{s}://"), r),
+        None => (String::new(), url),
+    };
+    let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(auth_end);
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{user}:***@{host}"),
+            None => format!("{userinfo}@{host}"),
+        },
+        None => authority.to_string(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let q: Vec<String> = query
+                .split('&')
+                .map(|kv| match kv.split_once('=') {
+                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                    _ => kv.to_string(),
+                })
+                .collect();
+            format!("{path}?{}", q.join("&"))
+        }
+        None => tail.to_string(),
+    };
+    format!("{scheme}{authority}{tail}")
+}
+
+/// A named connection. More engines (athena) join this enum as they land.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(tag = "engine", rename_all = "lowercase")]
 pub enum Profile {
     Local(LocalProfile),
+    Postgres(PostgresProfile),
 }
 
 impl Profile {
     pub fn engine_name(&self) -> &'static str {
         match self {
             Profile::Local(_) => "local",
+            Profile::Postgres(_) => "postgres",
         }
     }
 }
@@ -223,7 +320,7 @@ mod tests {
     fn built_in_local_profile_points_at_the_demo_lake() {
         let dir = tempfile::tempdir().unwrap();
         let c = Config::load(None, paths(dir.path())).unwrap();
-        let (name, Profile::Local(p)) = c.profile(None).unwrap();
+        let (name, Profile::Local(p)) = c.profile(None).unwrap() else { panic!("not local") };
         assert_eq!(name, "local");
         assert_eq!(p.sqlite_path().unwrap(), dir.path().join("data/demo/catalog.db"));
     }
@@ -234,7 +331,7 @@ mod tests {
         let f = dir.path().join("c.toml");
         std::fs::write(&f, "[profiles.research]\nengine = \"local\"\ncatalog = \"sqlite:///x/c.db\"\nwarehouse = \"/x/w\"\n").unwrap();
         let c = Config::load(Some(&f), paths(dir.path())).unwrap();
-        let (_, Profile::Local(p)) = c.profile(Some("research")).unwrap();
+        let (_, Profile::Local(p)) = c.profile(Some("research")).unwrap() else { panic!("not local") };
         assert_eq!(p.sqlite_path().unwrap(), PathBuf::from("/x/c.db"));
 
         std::fs::write(&f, "[profiles.research]\nengine = \"local\"\ncatalgo = \"x\"\n").unwrap();
@@ -243,5 +340,21 @@ mod tests {
 
         let err = c.profile(Some("nope")).unwrap_err().to_string();
         assert!(err.contains("nope") && err.contains("research"), "{err}");
+    }
+
+    #[test]
+    fn postgres_profiles_default_to_read_only_and_mask_passwords() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(&f, "[profiles.meta]\nengine = \"postgres\"\nurl = \"postgres://ana:s3cr3t@db.example:5432/lake\"\n").unwrap();
+        let c = Config::load(Some(&f), paths(dir.path())).unwrap();
+        let (_, Profile::Postgres(p)) = c.profile(Some("meta")).unwrap() else { panic!("not postgres") };
+        assert!(p.read_only);
+        assert_eq!(p.statement_timeout_ms, 30_000);
+        assert_eq!(p.display_target(), "postgres://ana:***@db.example:5432/lake");
+        assert!(!format!("{c:?}").contains("s3cr3t"));
+        assert_eq!(mask_url("postgres://u:p@ss:w@h/db"), "postgres://u:***@h/db");
+        assert_eq!(mask_url("postgres://h/db?user=u&password=pw&sslmode=require"), "postgres://h/db?user=u&password=***&sslmode=require");
+        assert_eq!(mask_url("postgres://u@h/db"), "postgres://u@h/db");
     }
 }

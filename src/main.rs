@@ -29,7 +29,7 @@ enum Command {
         /// Profile to run against (default: the config's default_profile, else `local`)
         #[arg(long)]
         profile: Option<String>,
-        /// Engine the profile must use (local)
+        /// Engine the profile must use (local, postgres)
         #[arg(long)]
         engine: Option<String>,
         /// Parameter value, NAME=VALUE (repeatable); bound, never pasted into the SQL
@@ -50,6 +50,10 @@ enum Command {
         /// Print rows, time, estimated and scanned bytes to stderr
         #[arg(long)]
         stats: bool,
+        /// Allow a statement that writes (PostgreSQL; refused without it, and the profile must
+        /// set read_only = false)
+        #[arg(long)]
+        write: bool,
     },
     /// The run ledger: every run with its estimate, actual bytes and cost
     History {
@@ -101,6 +105,11 @@ enum Command {
         /// `fathom check` can be shown to catch them; listed in demo.json
         #[arg(long)]
         inject_faults: bool,
+        /// Instead of the lake: create and fill the PostgreSQL metadata tables (tb_meta,
+        /// tb_strategy, tb_portfolio, tb_universe, tb_metrics) at this URL, with the same ids as
+        /// the demo lake of the same --scale/--seed/--as-of. Replaces those tables.
+        #[arg(long, value_name = "URL")]
+        postgres: Option<String>,
     },
     /// Run the data-quality checks; exits 1 when any check fails (for cron and alerting)
     Check {
@@ -161,8 +170,8 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Run { query, profile, engine, params, format, output, max_cost, yes, stats }) => {
-            let args = run_cmd::RunArgs { query, params, format, output, profile, engine, max_cost, yes, stats };
+        Some(Command::Run { query, profile, engine, params, format, output, max_cost, yes, stats, write }) => {
+            let args = run_cmd::RunArgs { query, params, format, output, profile, engine, max_cost, yes, stats, write };
             run_cmd::run(&config, &args).await.map(|()| ExitCode::SUCCESS)
         }
         Some(Command::Check { profile, format, as_of, dir }) => {
@@ -174,7 +183,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             let args = estimate_cmd::EstimateArgs { query, params, profile, format, files };
             estimate_cmd::run(&config, &args).await.map(|()| ExitCode::SUCCESS)
         }
-        Some(Command::Demo { scale, warehouse, force, seed, as_of, inject_faults }) => {
+        Some(Command::Demo { scale, warehouse, force, seed, as_of, inject_faults, postgres }) => {
             let scale = demo::parse_scale(&scale)
                 .ok_or_else(|| FathomError::Other(format!("--scale '{scale}': expected small, seed or large")))?;
             let end = match as_of {
@@ -182,6 +191,11 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
                     .map_err(|_| FathomError::Other(format!("--as-of '{d}': expected a date YYYY-MM-DD")))?,
                 None => demo::default_end(),
             };
+            if let Some(url) = postgres {
+                let spec = fathom::lake::generate::DemoSpec { scale, seed, end };
+                print!("{}", demo_cmd::run_postgres(&url, spec).await?);
+                return Ok(ExitCode::SUCCESS);
+            }
             let is_default = warehouse.is_none();
             let dir = warehouse.unwrap_or_else(|| config.paths.demo_dir());
             let opts = DemoOptions { scale, seed, end, dir, force, inject_faults };

@@ -23,6 +23,16 @@ pub fn render(config: &Config) -> String {
             Profile::Local(l) => {
                 let _ = writeln!(s, "  {name}{mark}: engine=local catalog={} warehouse={}", l.catalog, l.warehouse);
             }
+            Profile::Postgres(pg) => {
+                let _ = writeln!(
+                    s,
+                    "  {name}{mark}: engine=postgres url={} sslmode={} read_only={} statement_timeout_ms={}",
+                    pg.display_target(),
+                    pg.sslmode.as_deref().unwrap_or("(from the URL/PGSSLMODE, else prefer)"),
+                    pg.read_only,
+                    pg.statement_timeout_ms
+                );
+            }
         }
     }
     s

@@ -2,7 +2,11 @@
 
 use std::fmt::Write;
 
-use crate::lake::demo::{DemoOptions, DemoSummary, build};
+use crate::config::PostgresProfile;
+use crate::engine::postgres::{connect, demo as pg_demo};
+use crate::error::FathomError;
+use crate::lake::demo::{DemoOptions, DemoSummary, build, scale_name};
+use crate::lake::generate::{DemoSpec, generate};
 
 use super::progress_bar;
 use crate::error::Result;
@@ -44,4 +48,28 @@ pub fn render(opts: &DemoOptions, s: &DemoSummary, is_default_dir: bool) -> Stri
         );
     }
     out
+}
+
+/// `fathom demo --postgres URL`: the metadata tables, loaded; returns what to print.
+pub async fn run_postgres(url: &str, spec: DemoSpec) -> Result<String> {
+    let profile = PostgresProfile { read_only: false, ..PostgresProfile::from_url(url) };
+    let target = connect::target(&profile)?;
+    let pool = connect::pool(&target);
+    let data = tokio::task::spawn_blocking(move || generate(&spec))
+        .await
+        .map_err(|e| FathomError::Other(format!("the generator stopped: {e}")))?
+        .map_err(|e| FathomError::Other(format!("generating the demo data: {e}")))?;
+    let loaded = pg_demo::load(&pool, &data.postgres).await.map_err(|e| connect::map_err(&target, e))?;
+    pool.close().await;
+    let mut out = String::new();
+    let _ = writeln!(out, "PostgreSQL demo metadata ({} scale, seed {}, through {}) at {}", scale_name(spec.scale), spec.seed, spec.end, target.shown);
+    for (t, rows) in &loaded {
+        let _ = writeln!(out, "  {t:<14} {rows:>7} rows");
+    }
+    let _ = writeln!(
+        out,
+        "to query it, add to your config (fathom config shows where):\n[profiles.meta]\nengine = \"postgres\"\nurl = \"{}\"",
+        target.shown
+    );
+    Ok(out)
 }

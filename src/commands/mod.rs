@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::config::{Config, LOCAL_PROFILE, LocalProfile, Profile};
 use crate::engine::Engine;
 use crate::engine::local::LocalEngine;
+use crate::engine::postgres::PostgresEngine;
 use crate::error::Result;
 use crate::lake::demo::{self, DemoOptions};
 use crate::lake::generate::Scale;
@@ -59,14 +60,23 @@ pub async fn ensure_demo(config: &Config, name: &str, profile: &LocalProfile) ->
     summary.map(|_| ())
 }
 
-/// Opens the engine of a profile (building the demo lake on first use of `local`).
+/// Opens the engine of a profile (building the demo lake on first use of `local`), read-only.
 pub async fn open_engine(config: &Config, profile: Option<&str>) -> Result<(String, Box<dyn Engine>)> {
+    open_engine_for(config, profile, false).await
+}
+
+/// Opens the engine of a profile; `allow_write` is `fathom run --write` (PostgreSQL only).
+pub async fn open_engine_for(config: &Config, profile: Option<&str>, allow_write: bool) -> Result<(String, Box<dyn Engine>)> {
     let (name, p) = config.profile(profile)?;
     let name = name.to_string();
     match p {
         Profile::Local(local) => {
             ensure_demo(config, &name, local).await?;
             Ok((name, Box::new(LocalEngine::open(local).await?)))
+        }
+        Profile::Postgres(pg) => {
+            let engine = PostgresEngine::connect(&name, pg, allow_write).await?;
+            Ok((name, Box::new(engine)))
         }
     }
 }

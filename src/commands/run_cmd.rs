@@ -68,6 +68,8 @@ pub struct RunArgs {
     pub yes: bool,
     /// Print rows, time, estimated and actual bytes to stderr.
     pub stats: bool,
+    /// Allow a statement that writes (PostgreSQL; the profile must set read_only = false).
+    pub write: bool,
 }
 
 fn pick_format(args: &RunArgs) -> Result<Format> {
@@ -144,7 +146,7 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
                 profile.engine_name()
             )));
         }
-    let (_, engine) = super::open_engine(config, args.profile.as_deref()).await?;
+    let (_, engine) = super::open_engine_for(config, args.profile.as_deref(), args.write).await?;
     let bound = bind(&query.sql, &query.header.params, &given, engine.placeholder_style())?;
     let mut ledger = Run {
         time: chrono::Utc::now(),
@@ -163,8 +165,10 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
     let started = Instant::now();
     let outcome = async {
         let estimate = engine.estimate(&bound.sql, &bound.values, &config.budget, false).await?;
-        ledger.estimated_bytes = Some(estimate.total_bytes);
-        ledger.estimated_cost_usd = Some(estimate.cost_usd);
+        if estimate.postgres.is_none() {
+            ledger.estimated_bytes = Some(estimate.total_bytes);
+            ledger.estimated_cost_usd = Some(estimate.cost_usd);
+        }
         if let Err(e) = check_budget(config, args, &estimate) {
             ledger.outcome = e.to_string();
             return Err(e);
@@ -185,7 +189,9 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
         if result.truncated {
             eprintln!("fathom: truncated at {} rows (row_cap in the config)", config.row_cap);
         }
-        if args.stats {
+        if args.stats && let Some(pg) = &estimate.postgres {
+            eprintln!("fathom: {} rows in {} ms; PostgreSQL plan ~{} rows, cost {:.2}", result.rows(), started.elapsed().as_millis(), pg.rows, pg.total_cost);
+        } else if args.stats {
             eprintln!(
                 "fathom: {} rows in {} ms; estimated {} bytes, scanned {} bytes",
                 result.rows(),

@@ -4,6 +4,7 @@ pub mod functions;
 pub mod lake_catalog;
 pub mod local;
 pub mod metadata_tables;
+pub mod postgres;
 pub mod scan;
 pub mod timetravel;
 

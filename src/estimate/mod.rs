@@ -24,6 +24,16 @@ pub struct Estimate {
     /// True when DataFusion could not plan the SQL: superset of columns, no pruning.
     pub conservative: bool,
     pub warnings: Vec<String>,
+    /// PostgreSQL's own plan estimate (rows and cost units); Postgres is not billed per byte.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postgres: Option<PgPlanCost>,
+}
+
+/// `EXPLAIN (FORMAT JSON)`: the top plan node's rows and total cost (planner cost units).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct PgPlanCost {
+    pub rows: u64,
+    pub total_cost: f64,
 }
 
 /// What the budget says about running a query.
@@ -79,6 +89,7 @@ impl Estimate {
             price_per_tb_usd: budget.price_per_tb_usd,
             conservative: conservative.is_some(),
             warnings,
+            postgres: None,
         };
         match e.verdict(budget) {
             Verdict::Refuse(limit) => e.warnings.push(format!(
@@ -97,6 +108,22 @@ impl Estimate {
         e
     }
 
+    /// A PostgreSQL estimate: no bytes and no dollars (so budgets never refuse it), the plan's
+    /// rows and cost, or a warning when the statement could not be planned.
+    pub fn postgres(plan: Option<PgPlanCost>, budget: &Budget, warning: Option<String>) -> Estimate {
+        Estimate {
+            tables: vec![],
+            total_bytes: 0,
+            billed_bytes: 0,
+            billed_mb: 0,
+            cost_usd: 0.0,
+            price_per_tb_usd: budget.price_per_tb_usd,
+            conservative: false,
+            warnings: warning.into_iter().collect(),
+            postgres: plan,
+        }
+    }
+
     pub fn verdict(&self, budget: &Budget) -> Verdict {
         match (budget.refuse_above_usd, budget.confirm_above_usd) {
             (Some(r), _) if self.cost_usd > r => Verdict::Refuse(r),
@@ -107,6 +134,9 @@ impl Estimate {
 
     /// The one-line form the status bar shows.
     pub fn summary(&self) -> String {
+        if let Some(pg) = &self.postgres {
+            return format!("PostgreSQL plan: ~{} rows, cost {:.2}", pg.rows, pg.total_cost);
+        }
         let tilde = if self.conservative { "≤" } else { "" };
         format!(
             "{tilde}{} scanned, billed {} MB, {}",
@@ -119,6 +149,13 @@ impl Estimate {
     /// The text `fathom estimate` prints.
     pub fn render(&self) -> String {
         let mut s = String::new();
+        if let Some(pg) = &self.postgres {
+            let _ = writeln!(s, "PostgreSQL plan: ~{} rows, total cost {:.2} (planner units; not billed per byte)", pg.rows, pg.total_cost);
+            for w in &self.warnings {
+                let _ = writeln!(s, "warning: {w}");
+            }
+            return s;
+        }
         for t in &self.tables {
             let snap = t.snapshot_id.map(|i| i.to_string()).unwrap_or_else(|| "none (empty table)".into());
             let _ = writeln!(s, "{}  snapshot {snap}", t.table);

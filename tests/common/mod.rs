@@ -2,6 +2,8 @@
 //! real `fathom demo`, and helpers that run the real binary against it.
 #![allow(dead_code)]
 
+pub mod pg;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
