@@ -274,3 +274,52 @@ fn budgets_refuse_or_allow_and_the_ledger_records_it() {
     let spend = String::from_utf8(h.cmd().args(["--config", cfg, "history", "--cost"]).output().unwrap().stdout).unwrap();
     assert!(spend.contains("3 runs"), "{spend}");
 }
+
+/// A data file without `column_sizes` (some writers leave them out): the estimate falls back
+/// to file size × the share of columns read, and says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn files_without_column_sizes_fall_back_and_are_labelled() {
+    use fathom::config::LocalProfile;
+    use iceberg::spec::{DataContentType, DataFileBuilder, DataFileFormat};
+    use iceberg::transaction::{ApplyTransactionAction, Transaction};
+    use iceberg::{NamespaceIdent, TableIdent};
+
+    let h = Home::fresh(Path::new(env!("CARGO_TARGET_TMPDIR")).join("estimate-nosizes"));
+    let dir = h.root.join("lake");
+    h.cmd().args(["demo", "--scale", "small", "--as-of", AS_OF, "--warehouse"]).arg(&dir).assert().success();
+    let profile = LocalProfile::demo(&dir);
+    let catalog = fathom::lake::catalog::open(&profile, false).await.unwrap();
+    let ident = TableIdent::new(NamespaceIdent::new("reference".into()), "tb_meta".into());
+    let table = catalog.load_table(&ident).await.unwrap();
+    let existing = fathom::lake::inspect::live_files(&table, None).await.unwrap();
+    assert_eq!(existing.len(), 1);
+    let file = &existing[0];
+    // Register a copy of the Parquet file, this time without column sizes.
+    let copy = file.path.replace(".parquet", "-copy.parquet");
+    std::fs::copy(file.path.trim_start_matches("file://"), copy.trim_start_matches("file://")).unwrap();
+    let bare = DataFileBuilder::default()
+        .content(DataContentType::Data)
+        .file_path(copy)
+        .file_format(DataFileFormat::Parquet)
+        .record_count(file.record_count)
+        .file_size_in_bytes(file.file_size)
+        .partition_spec_id(0)
+        .build()
+        .unwrap();
+    let tx = Transaction::new(&table);
+    let tx = tx.fast_append().add_data_files(vec![bare]).apply(tx).unwrap();
+    tx.commit(catalog.as_ref()).await.unwrap();
+
+    let cfg = h.root.join("c.toml");
+    std::fs::write(&cfg, format!("[profiles.l]\nengine = \"local\"\ncatalog = \"{}\"\nwarehouse = \"{}\"\n", profile.catalog, profile.warehouse)).unwrap();
+    let out = h.cmd().args(["--config", cfg.to_str().unwrap(), "estimate", "--profile", "l", "--format", "json", "SELECT ticker, name FROM reference.tb_meta"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let e: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let t = &e["tables"][0];
+    assert_eq!(t["files_kept"].as_u64(), Some(2));
+    assert_eq!(t["files_without_column_sizes"].as_u64(), Some(1));
+    let sized = file.column_sizes[&2] + file.column_sizes[&3] + file.file_size - file.column_sizes.values().sum::<u64>();
+    let fallback = file.file_size * 2 / 5;
+    assert_eq!(t["bytes"].as_u64(), Some(sized + fallback));
+    assert!(e["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains("1 file(s) of reference.tb_meta have no column-size metrics")), "{e}");
+}
