@@ -199,7 +199,7 @@ fn x_label(kind: XKind, x: f64) -> String {
     match kind {
         XKind::Date => t().map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
         XKind::Timestamp => t().map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(),
-        XKind::Number => format!("{x}"),
+        XKind::Number => format!("{}", (x * 1e6).round() / 1e6),
     }
 }
 
