@@ -89,10 +89,14 @@ pub fn extract(batches: &[RecordBatch], spec: &ChartSpec) -> Result<SeriesSet, C
                     Some(k) => k[row].clone(),
                     None => y_name.clone(),
                 };
-                let at = *by_name.entry(name.clone()).or_insert_with(|| {
-                    series.push(Series { name, xs: Vec::new(), ys: Vec::new() });
-                    series.len() - 1
-                });
+                let at = match by_name.get(&name) {
+                    Some(&at) => at,
+                    None => {
+                        by_name.insert(name.clone(), series.len());
+                        series.push(Series { name, xs: Vec::new(), ys: Vec::new() });
+                        series.len() - 1
+                    }
+                };
                 series[at].xs.push(xv);
                 series[at].ys.push(yv);
             }
@@ -241,9 +245,9 @@ mod tests {
     #[test]
     fn bad_columns_are_named() {
         let b = long_batch();
-        let e = extract(&[b.clone()], &ChartSpec::parse("y=ticker").unwrap()).unwrap_err().to_string();
+        let e = extract(std::slice::from_ref(&b), &ChartSpec::parse("y=ticker").unwrap()).unwrap_err().to_string();
         assert!(e.contains("'ticker' is Utf8, not a number"), "{e}");
-        let e = extract(&[b.clone()], &ChartSpec::parse("y=nope").unwrap()).unwrap_err().to_string();
+        let e = extract(std::slice::from_ref(&b), &ChartSpec::parse("y=nope").unwrap()).unwrap_err().to_string();
         assert!(e.contains("no column 'nope'") && e.contains("trade_date, ticker"), "{e}");
         let e = extract(&[b.project(&[1, 2]).unwrap()], &ChartSpec::default()).unwrap_err().to_string();
         assert!(e.contains("no date or timestamp column"), "{e}");
