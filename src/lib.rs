@@ -1,6 +1,7 @@
 //! fathom: a terminal workbench for an Iceberg + PostgreSQL investment data lake.
 #![forbid(unsafe_code)]
 
+pub mod chart; // query results as text charts: series, LTTB, views, plotters into a ratatui buffer
 pub mod commands; // headless commands (run, demo, config), shared with the TUI
 pub mod config; // profiles, XDG paths, budgets; errors name the file and key
 pub mod engine; // the Engine trait and the local DataFusion-over-Iceberg engine

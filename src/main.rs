@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use fathom::commands::{self, check_cmd, config_cmd, demo_cmd, estimate_cmd, run_cmd};
+use fathom::commands::{self, chart_cmd, check_cmd, config_cmd, demo_cmd, estimate_cmd, run_cmd};
 use fathom::config::{Config, Paths};
 use fathom::error::{FathomError, Result};
 use fathom::lake::demo::{self, DemoOptions};
@@ -84,6 +84,38 @@ enum Command {
         #[arg(long)]
         files: bool,
     },
+    /// Run one query and print its chart as text (braille; ASCII with --ascii or TERM=dumb)
+    Chart {
+        /// SQL text, a .sql file (saved query with header; its `-- chart:` line is used), or - for stdin
+        query: String,
+        /// Profile to run against (default: the config's default_profile, else `local`)
+        #[arg(long)]
+        profile: Option<String>,
+        /// Parameter value, NAME=VALUE (repeatable)
+        #[arg(long = "param", short = 'p', value_name = "NAME=VALUE")]
+        params: Vec<String>,
+        /// Chart width in characters
+        #[arg(long, default_value_t = 100)]
+        width: u16,
+        /// Chart height in lines
+        #[arg(long, default_value_t = 30)]
+        height: u16,
+        /// Plain ASCII (`*`, `-`, `|`, `+`) instead of braille, for logs and tickets
+        #[arg(long)]
+        ascii: bool,
+        /// The x column (default: the header's, else the first date/timestamp column)
+        #[arg(long, value_name = "COL")]
+        x: Option<String>,
+        /// The y column(s), comma-separated (default: the header's, else every numeric column)
+        #[arg(long, value_name = "COL[,COL]")]
+        y: Option<String>,
+        /// One series per value of this column (long data, e.g. ticker)
+        #[arg(long, value_name = "COL")]
+        series: Option<String>,
+        /// raw | rebased (to 100 at the first point) | log | drawdown (from the running peak)
+        #[arg(long, value_name = "VIEW")]
+        view: Option<String>,
+    },
     /// Build the demo lake: every lake-spec table as a local Iceberg warehouse
     Demo {
         /// small (~50 tickers, 2 years), seed (700 tickers, 20 years), large (2,500 tickers, 20 years)
@@ -141,6 +173,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             println!("The workbench TUI is not built yet; meanwhile:");
             println!("  fathom run \"SELECT ticker, name, sector FROM reference.tb_meta LIMIT 10\"");
             println!("  fathom run queries/market/daily_prices.sql --param ticker=AAPL");
+            println!("  fathom chart queries/portfolio/nav.sql --param port_id=1");
             println!("  fathom config        profiles and paths");
             println!("  fathom check         data-quality checks");
             println!("  fathom --help        all commands");
@@ -182,6 +215,13 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Estimate { query, profile, params, format, files }) => {
             let args = estimate_cmd::EstimateArgs { query, params, profile, format, files };
             estimate_cmd::run(&config, &args).await.map(|()| ExitCode::SUCCESS)
+        }
+        Some(Command::Chart { query, profile, params, width, height, ascii, x, y, series, view }) => {
+            let args = chart_cmd::ChartArgs { query, params, profile, width, height, ascii, x, y, series, view };
+            let text = chart_cmd::run(&config, &args).await?;
+            std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())
+                .map_err(|e| FathomError::io("writing the chart", e))
+                .map(|()| ExitCode::SUCCESS)
         }
         Some(Command::Demo { scale, warehouse, force, seed, as_of, inject_faults, postgres }) => {
             let scale = demo::parse_scale(&scale)

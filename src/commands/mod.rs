@@ -1,6 +1,7 @@
-//! Headless commands: the same library calls the workbench makes, printed instead of drawn.
+//! Headless commands (run, chart, demo, config): the same library calls the workbench makes, printed instead of drawn.
 
 pub mod check_cmd;
+pub mod chart_cmd;
 pub mod config_cmd;
 pub mod demo_cmd;
 pub mod estimate_cmd;

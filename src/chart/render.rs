@@ -1,0 +1,283 @@
+//! One chart into a `Rect` of a ratatui `Buffer`: legend on the first row, y labels on the
+//! left, the plot (drawn by plotters through `DotBackend`), the x axis and its date labels
+//! at the bottom. Labels are placed by cell so they stay crisp; their positions come from
+//! the same plotters coordinate mapping the lines use.
+
+use chrono::DateTime;
+use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::{Cartesian2d, DrawingArea, IntoDrawingArea, PathElement, Pixel};
+use plotters::style::ShapeStyle;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+
+use super::backend::{DotBackend, DotGrid, pen};
+use super::error::ChartError;
+use super::lttb::lttb;
+use super::series::{Series, SeriesSet, XKind};
+use super::style::{ChartStyle, GlyphMode};
+use super::ticks::{format_value, log_ticks, number_ticks, time_ticks};
+use super::view::{ChartView, ViewMode, transform};
+
+/// The smallest pane a chart is drawn in.
+pub const MIN_WIDTH: u16 = 24;
+pub const MIN_HEIGHT: u16 = 8;
+
+/// What is drawn: the visible, transformed series and the ranges of both axes.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub series: Vec<Series>,
+    pub x: (f64, f64),
+    pub y: (f64, f64),
+    /// The x value the view is relative to (rebased: first visible point).
+    pub since: f64,
+}
+
+/// Cuts the series to the view's window and applies its mode.
+pub fn prepare(set: &SeriesSet, view: &ChartView) -> Result<Prepared, ChartError> {
+    let all_x = set.series.iter().flat_map(|s| s.xs.iter().copied());
+    let (lo, hi) = all_x.fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)));
+    let (vlo, vhi) = view.visible(lo, hi);
+    let mut series = Vec::new();
+    for s in &set.series {
+        let from = s.xs.partition_point(|x| *x < vlo);
+        let to = s.xs.partition_point(|x| *x <= vhi);
+        if from >= to {
+            continue;
+        }
+        let ys = transform(view.mode, &s.name, &s.ys[from..to])?;
+        series.push(Series { name: s.name.clone(), xs: s.xs[from..to].to_vec(), ys });
+    }
+    if series.is_empty() {
+        return Err(ChartError::EmptyWindow);
+    }
+    let (mut x0, mut x1) = (vlo, vhi);
+    if x1 <= x0 {
+        let pad = if set.x_kind == XKind::Number { 1.0 } else { 86_400.0 };
+        (x0, x1) = (x0 - pad, x1 + pad);
+    }
+    let ys = series.iter().flat_map(|s| s.ys.iter().copied());
+    let (mut y0, mut y1) = ys.fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
+    if y1 <= y0 {
+        let pad = if view.mode == ViewMode::Log { 0.05 } else { (y0.abs() * 0.05).max(1.0) };
+        (y0, y1) = (y0 - pad, y1 + pad);
+    }
+    let since = series.iter().filter_map(|s| s.xs.first().copied()).fold(f64::MAX, f64::min);
+    Ok(Prepared { series, x: (x0, x1), y: (y0, y1), since })
+}
+
+/// Draws `set` as `view` shows it into `area` of `buf`.
+pub fn draw(set: &SeriesSet, view: &ChartView, style: &ChartStyle, area: Rect, buf: &mut Buffer) -> Result<(), ChartError> {
+    let area = area.intersection(buf.area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return Err(ChartError::TooSmall { width: area.width, height: area.height, min_width: MIN_WIDTH, min_height: MIN_HEIGHT });
+    }
+    let p = prepare(set, view)?;
+    let plot_h = area.height - 3;
+    let suffix = if view.mode == ViewMode::Drawdown { "%" } else { "" };
+    let max_y_ticks = usize::from(plot_h / 3).max(2);
+    let y_ticks = if view.mode == ViewMode::Log {
+        log_ticks(p.y.0, p.y.1, max_y_ticks)
+    } else {
+        number_ticks(p.y.0, p.y.1, max_y_ticks, suffix)
+    };
+    let label_w = y_ticks.iter().map(|(_, l)| l.chars().count()).max().unwrap_or(1) as u16;
+    let right_pad = 2;
+    let plot_w = area.width.saturating_sub(label_w + 1 + right_pad);
+    if plot_w < 8 {
+        return Err(ChartError::TooSmall { width: area.width, height: area.height, min_width: label_w + 11, min_height: MIN_HEIGHT });
+    }
+    let plot = Rect { x: area.x + label_w + 1, y: area.y + 1, width: plot_w, height: plot_h };
+    let x_ticks = match set.x_kind {
+        XKind::Number => number_ticks(p.x.0, p.x.1, usize::from(plot_w / 10).max(2), ""),
+        kind => time_ticks(p.x.0, p.x.1, usize::from(plot_w / 12).max(2), kind == XKind::Date),
+    };
+
+    let mut grid = DotGrid::new(style.glyphs, plot_w, plot_h);
+    let (dw, dh) = grid.size();
+    let (dx, dy) = style.glyphs.dots();
+    let (x_cols, y_rows, ends) = {
+        let root = DotBackend { grid: &mut grid }.into_drawing_area();
+        let chart = on_axes(&root, p.x, p.y, dw, dh);
+        let mut ends = Vec::new();
+        for (i, s) in p.series.iter().enumerate() {
+            let keep = lttb(&s.xs, &s.ys, dw as usize);
+            let points: Vec<(f64, f64)> = keep.iter().map(|&k| (s.xs[k], s.ys[k])).collect();
+            let shape = ShapeStyle::from(&pen(i));
+            let drawn = if points.len() == 1 {
+                chart.draw(&Pixel::new(points[0], shape))
+            } else {
+                chart.draw(&PathElement::new(points.clone(), shape))
+            };
+            drawn.map_err(|e| ChartError::Draw(e.to_string()))?;
+            if let Some(last) = points.last() {
+                ends.push(chart.map_coordinate(last));
+            }
+        }
+        let x_cols: Vec<(u16, &str)> = x_ticks
+            .iter()
+            .map(|(x, l)| (clamp_cell(chart.map_coordinate(&(*x, p.y.0)).0, dx, plot_w), l.as_str()))
+            .collect();
+        let y_rows: Vec<(u16, &str)> = y_ticks
+            .iter()
+            .map(|(y, l)| (clamp_cell(chart.map_coordinate(&(p.x.0, *y)).1, dy, plot_h), l.as_str()))
+            .collect();
+        (x_cols, y_rows, ends)
+    };
+
+    let axis = style.axis.map(|c| Style::default().fg(c)).unwrap_or_default();
+    draw_axes(buf, area, plot, &x_cols, &y_rows, style.glyphs == GlyphMode::Ascii, axis);
+    grid.paint(buf, plot, style);
+    if style.colors.is_empty() && p.series.len() > 1 && style.glyphs != GlyphMode::Ascii {
+        // No colour to tell the lines apart: each line ends in its marker.
+        for (i, (ex, ey)) in ends.iter().enumerate() {
+            let (col, row) = (clamp_cell(*ex, dx, plot_w), clamp_cell(*ey, dy, plot_h));
+            buf.set_string(plot.x + col, plot.y + row, ChartStyle::marker(i).to_string(), Style::default());
+        }
+    }
+    let step = y_ticks.get(1).zip(y_ticks.first()).map(|(b, a)| (b.0 - a.0).abs()).unwrap_or(1.0);
+    draw_legend(buf, area, set, &p, view, style, step);
+    Ok(())
+}
+
+fn on_axes<'a>(
+    root: &DrawingArea<DotBackend<'a>, Shift>,
+    x: (f64, f64),
+    y: (f64, f64),
+    dw: u32,
+    dh: u32,
+) -> DrawingArea<DotBackend<'a>, Cartesian2d<RangedCoordf64, RangedCoordf64>> {
+    let (w, h) = (dw.saturating_sub(1) as i32, dh.saturating_sub(1) as i32);
+    root.apply_coord_spec(Cartesian2d::<RangedCoordf64, RangedCoordf64>::new(x.0..x.1, y.0..y.1, (0..w, h..0)))
+}
+
+fn clamp_cell(dot: i32, per_cell: u16, cells: u16) -> u16 {
+    let cell = dot.max(0) / i32::from(per_cell.max(1));
+    u16::try_from(cell).unwrap_or(u16::MAX).min(cells.saturating_sub(1))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw_axes(buf: &mut Buffer, area: Rect, plot: Rect, x_cols: &[(u16, &str)], y_rows: &[(u16, &str)], ascii: bool, axis: Style) {
+    let (vert, horiz, corner, ytick, xtick) = if ascii { ('|', '-', '+', '+', '+') } else { ('│', '─', '└', '┤', '┬') };
+    let axis_x = plot.x - 1;
+    let axis_y = plot.y + plot.height;
+    for row in plot.y..axis_y {
+        buf.set_string(axis_x, row, vert.to_string(), axis);
+    }
+    for col in plot.x..plot.x + plot.width {
+        buf.set_string(col, axis_y, horiz.to_string(), axis);
+    }
+    buf.set_string(axis_x, axis_y, corner.to_string(), axis);
+    let mut last_row = None;
+    for (row, label) in y_rows {
+        if last_row == Some(*row) {
+            continue;
+        }
+        last_row = Some(*row);
+        buf.set_string(axis_x, plot.y + row, ytick.to_string(), axis);
+        let w = label.chars().count() as u16;
+        buf.set_string(axis_x.saturating_sub(w), plot.y + row, label, axis);
+    }
+    let mut free_from = area.x;
+    let right = area.x + area.width;
+    for (col, label) in x_cols {
+        let at = plot.x + col;
+        buf.set_string(at, axis_y, xtick.to_string(), axis);
+        let w = label.chars().count() as u16;
+        let start = at.saturating_sub(w / 2).min(right.saturating_sub(w));
+        if start < free_from {
+            continue;
+        }
+        buf.set_string(start, axis_y + 1, label, axis);
+        free_from = start + w + 1;
+    }
+}
+
+fn x_label(kind: XKind, x: f64) -> String {
+    let t = || DateTime::from_timestamp(x.floor() as i64, 0).map(|d| d.naive_utc());
+    match kind {
+        XKind::Date => t().map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        XKind::Timestamp => t().map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(),
+        XKind::Number => format!("{}", (x * 1e6).round() / 1e6),
+    }
+}
+
+/// Row 0: a marker and name per series (with last/min/max for a lone series), and the view.
+fn draw_legend(buf: &mut Buffer, area: Rect, set: &SeriesSet, p: &Prepared, view: &ChartView, style: &ChartStyle, step: f64) {
+    let scale = p.y.0.abs().max(p.y.1.abs());
+    let shown = |y: f64| -> String {
+        let (v, step, scale) = if view.mode == ViewMode::Log {
+            let v = 10f64.powf(y);
+            (v, v / 1e4, v)
+        } else {
+            (y, step / 100.0, scale)
+        };
+        let suffix = if view.mode == ViewMode::Drawdown { "%" } else { "" };
+        format!("{}{suffix}", format_value(v, step, scale))
+    };
+    let mut parts: Vec<(String, Style)> = Vec::new();
+    for (i, s) in p.series.iter().enumerate() {
+        let color = style.color(i).map(|c| Style::default().fg(c)).unwrap_or_default();
+        let mut text = format!("{} {}", ChartStyle::marker(i), s.name);
+        if p.series.len() == 1 {
+            let at = |pick: fn(f64, f64) -> bool| {
+                let mut best = 0;
+                for (k, y) in s.ys.iter().enumerate() {
+                    if pick(*y, s.ys[best]) {
+                        best = k;
+                    }
+                }
+                best
+            };
+            let (lo, hi) = (at(|a, b| a < b), at(|a, b| a > b));
+            let last = s.ys.len() - 1;
+            let stats = if s.ys.len() == 1 {
+                format!("  {} at {}, one point", shown(s.ys[0]), x_label(set.x_kind, s.xs[0]))
+            } else if view.mode == ViewMode::Drawdown {
+                format!("  last {}  worst {} {}", shown(s.ys[last]), shown(s.ys[lo]), x_label(set.x_kind, s.xs[lo]))
+            } else {
+                format!(
+                    "  last {}  min {} {}  max {} {}",
+                    shown(s.ys[last]),
+                    shown(s.ys[lo]),
+                    x_label(set.x_kind, s.xs[lo]),
+                    shown(s.ys[hi]),
+                    x_label(set.x_kind, s.xs[hi])
+                )
+            };
+            text.push_str(&stats);
+        }
+        parts.push((text, color));
+    }
+    if set.dropped > 0 {
+        parts.push((format!("+{} more series not shown", set.dropped), Style::default()));
+    }
+    let mut tag = match view.mode {
+        ViewMode::Raw => String::new(),
+        ViewMode::Rebased => format!("rebased to 100 at {}", x_label(set.x_kind, p.since)),
+        ViewMode::Log => "log scale".to_string(),
+        ViewMode::Drawdown => "drawdown from peak, %".to_string(),
+    };
+    if view.is_zoomed() {
+        let range = format!("{} to {}", x_label(set.x_kind, p.x.0), x_label(set.x_kind, p.x.1));
+        tag = if tag.is_empty() { range } else { format!("{tag}, {range}") };
+    }
+    let right = area.x + area.width;
+    let tag_w = if tag.is_empty() { 0 } else { tag.chars().count() as u16 + 2 };
+    let limit = right.saturating_sub(tag_w);
+    let mut x = area.x;
+    for (text, st) in parts {
+        let room = limit.saturating_sub(x) as usize;
+        if room < 3 {
+            break;
+        }
+        let fits = text.chars().count() <= room;
+        let text: String = if fits { text } else { text.chars().take(room - 1).chain(['…']).collect() };
+        buf.set_string(x, area.y, &text, st);
+        x += text.chars().count() as u16 + 2;
+    }
+    if !tag.is_empty() && tag_w < area.width {
+        buf.set_string(right - tag_w + 2, area.y, &tag, Style::default());
+    }
+}

@@ -1,0 +1,159 @@
+//! Snapshots of whole charts as a person reads them (braille and ASCII, one and several
+//! series, rebased, drawdown, log), and the messages bad input gets instead of a chart.
+
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, Date32Array, Float64Array, StringArray};
+use arrow::datatypes::{DataType, Field, Schema};
+use arrow::record_batch::RecordBatch;
+
+use super::*;
+
+/// 2024-01-02 as days since the epoch.
+const START: i32 = 19_724;
+
+/// Deterministic prices: a drift, a cycle and a little LCG noise per ticker.
+fn walk(seed: u64, n: usize, start: f64, drift: f64) -> Vec<f64> {
+    let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+    let mut p = start;
+    (0..n)
+        .map(|i| {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let noise = ((state >> 33) as f64 / (1u64 << 31) as f64 - 0.5) * 0.02;
+            p *= 1.0 + drift + 0.004 * (i as f64 / 15.0).sin() + noise;
+            p
+        })
+        .collect()
+}
+
+/// Weekday dates from 2024-01-02.
+fn days(n: usize) -> Vec<i32> {
+    (0..).map(|i| START + i).filter(|d| (d + 3).rem_euclid(7) < 5).take(n).collect()
+}
+
+fn long(tickers: &[(&str, f64, f64)], n: usize) -> RecordBatch {
+    let (mut d, mut t, mut v) = (Vec::new(), Vec::new(), Vec::new());
+    for (k, (name, start, drift)) in tickers.iter().enumerate() {
+        for (day, p) in days(n).into_iter().zip(walk(k as u64 + 7, n, *start, *drift)) {
+            d.push(day);
+            t.push(*name);
+            v.push(p);
+        }
+    }
+    batch(vec![("trade_date", Arc::new(Date32Array::from(d))), ("ticker", Arc::new(StringArray::from(t))), ("adj_close", Arc::new(Float64Array::from(v)))])
+}
+
+fn batch(cols: Vec<(&str, ArrayRef)>) -> RecordBatch {
+    let schema = Schema::new(cols.iter().map(|(n, a)| Field::new(*n, a.data_type().clone(), true)).collect::<Vec<_>>());
+    RecordBatch::try_new(Arc::new(schema), cols.into_iter().map(|(_, a)| a).collect()).unwrap()
+}
+
+fn nav() -> RecordBatch {
+    let n = 250;
+    let values = walk(3, n, 1_000_000.0, 0.0006);
+    batch(vec![("trade_date", Arc::new(Date32Array::from(days(n)))), ("total_value", Arc::new(Float64Array::from(values)))])
+}
+
+fn text(b: &RecordBatch, spec: &str, view: ChartView, glyphs: GlyphMode, w: u16, h: u16) -> String {
+    chart_text(std::slice::from_ref(b), &ChartSpec::parse(spec).unwrap(), &view, glyphs, w, h).unwrap()
+}
+
+fn err(b: &RecordBatch, spec: &str, view: ChartView, w: u16, h: u16) -> String {
+    chart_text(std::slice::from_ref(b), &ChartSpec::parse(spec).unwrap(), &view, GlyphMode::Ascii, w, h).unwrap_err().to_string()
+}
+
+#[test]
+fn nav_one_series_ascii() {
+    insta::assert_snapshot!(text(&nav(), "", ChartView::default(), GlyphMode::Ascii, 80, 20));
+}
+
+#[test]
+fn nav_one_series_braille() {
+    insta::assert_snapshot!(text(&nav(), "", ChartView::default(), GlyphMode::Braille, 80, 20));
+}
+
+#[test]
+fn nav_drawdown_braille() {
+    insta::assert_snapshot!(text(&nav(), "", ChartView::with_mode(ViewMode::Drawdown), GlyphMode::Braille, 80, 16));
+}
+
+#[test]
+fn three_tickers_ascii() {
+    let b = long(&[("AAPL", 180.0, 0.001), ("MSFT", 370.0, 0.0), ("NVDA", 50.0, 0.003)], 120);
+    insta::assert_snapshot!(text(&b, "line x=trade_date y=adj_close series=ticker", ChartView::default(), GlyphMode::Ascii, 80, 20));
+}
+
+#[test]
+fn three_tickers_rebased_braille() {
+    let b = long(&[("AAPL", 180.0, 0.001), ("MSFT", 370.0, 0.0), ("NVDA", 50.0, 0.003)], 120);
+    let view = ChartView::with_mode(ViewMode::Rebased);
+    insta::assert_snapshot!(text(&b, "line y=adj_close series=ticker", view, GlyphMode::Braille, 80, 20));
+}
+
+#[test]
+fn three_tickers_log_blocks_zoomed() {
+    let b = long(&[("AAPL", 180.0, 0.001), ("NVDA", 20.0, 0.01)], 250);
+    let view = ChartView::with_mode(ViewMode::Log).zoom(0.5).pan(1.0);
+    insta::assert_snapshot!(text(&b, "series=ticker", view, GlyphMode::Block, 80, 16));
+}
+
+#[test]
+fn rebased_series_start_at_100() {
+    let b = long(&[("AAPL", 180.0, 0.001), ("MSFT", 370.0, 0.0)], 60);
+    let set = series::extract(&[b], &ChartSpec::parse("series=ticker").unwrap()).unwrap();
+    let p = render::prepare(&set, &ChartView::with_mode(ViewMode::Rebased).zoom(0.5)).unwrap();
+    for s in &p.series {
+        assert!((s.ys[0] - 100.0).abs() < 1e-9, "{} starts at {}", s.name, s.ys[0]);
+    }
+}
+
+#[test]
+fn single_point_and_flat_line_draw() {
+    let one = batch(vec![("d", Arc::new(Date32Array::from(vec![START]))), ("v", Arc::new(Float64Array::from(vec![101.5])))]);
+    let out = text(&one, "", ChartView::default(), GlyphMode::Ascii, 40, 10);
+    assert!(out.contains("101.50 at 2024-01-02, one point"), "{out}");
+    assert_eq!(out.matches('*').count(), 2, "legend marker and the point: {out}");
+    let flat = batch(vec![("d", Arc::new(Date32Array::from(days(30)))), ("v", Arc::new(Float64Array::from(vec![7.0; 30])))]);
+    insta::assert_snapshot!(text(&flat, "", ChartView::default(), GlyphMode::Ascii, 40, 10));
+}
+
+#[test]
+fn bad_input_gets_a_message() {
+    let nav = nav();
+    let no_date = nav.project(&[1]).unwrap();
+    assert!(err(&no_date, "", ChartView::default(), 80, 20).contains("no date or timestamp column"));
+    let no_number = long(&[("A", 1.0, 0.0)], 5).project(&[0, 1]).unwrap();
+    assert!(err(&no_number, "", ChartView::default(), 80, 20).contains("no numeric column"));
+    let nulls = batch(vec![("d", Arc::new(Date32Array::from(days(3)))), ("v", Arc::new(Float64Array::from(vec![None, None, None])))]);
+    let e = err(&nulls, "", ChartView::default(), 80, 20);
+    assert!(e.contains("only NULLs") && e.contains('v'), "{e}");
+    let negative = batch(vec![("d", Arc::new(Date32Array::from(days(3)))), ("pnl", Arc::new(Float64Array::from(vec![1.0, -2.0, 3.0])))]);
+    let e = err(&negative, "", ChartView::with_mode(ViewMode::Log), 80, 20);
+    assert!(e.contains("log view needs positive values") && e.contains("pnl goes down to -2"), "{e}");
+    let e = err(&nav, "", ChartView::default(), 10, 4);
+    assert!(e.contains("pane too small") && e.contains("10x4"), "{e}");
+    let empty = nav.slice(0, 0);
+    assert!(err(&empty, "", ChartView::default(), 80, 20).contains("no rows"));
+    let s = ChartSpec::parse("x=trade_date y=ticker").unwrap();
+    let e = chart_text(&[long(&[("A", 1.0, 0.0)], 5)], &s, &ChartView::default(), GlyphMode::Ascii, 80, 20).unwrap_err().to_string();
+    assert!(e.contains("'ticker' is Utf8, not a number"), "{e}");
+}
+
+#[test]
+fn errors_leave_the_pane_untouched() {
+    let area = ratatui::layout::Rect::new(0, 0, 30, 10);
+    let mut buf = ratatui::buffer::Buffer::empty(area);
+    let no_date = nav().project(&[1]).unwrap();
+    let r = render_chart(&[no_date], &ChartSpec::default(), &ChartView::default(), &ChartStyle::default(), area, &mut buf);
+    assert!(r.is_err());
+    assert_eq!(buf, ratatui::buffer::Buffer::empty(area));
+}
+
+#[test]
+fn many_series_are_capped_with_a_note() {
+    let names: Vec<String> = (0..15).map(|i| format!("T{i:02}")).collect();
+    let tickers: Vec<(&str, f64, f64)> = names.iter().map(|n| (n.as_str(), 100.0, 0.0)).collect();
+    let out = text(&long(&tickers, 10), "series=ticker", ChartView::default(), GlyphMode::Ascii, 200, 12);
+    assert!(out.contains("+3 more series not shown"), "{out}");
+    let _ = DataType::Null;
+}

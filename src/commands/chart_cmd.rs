@@ -1,0 +1,86 @@
+//! `fathom chart`: run one query and print its chart as text (braille, or ASCII for logs,
+//! tickets and TERM=dumb). The chart is the one the TUI's chart pane draws.
+
+use crate::chart::{ChartSpec, ChartView, GlyphMode, ViewMode, chart_text};
+use crate::config::Config;
+use crate::engine::collect;
+use crate::error::{FathomError, Result};
+use crate::library::bind;
+
+use super::run_cmd::{load_query, parse_params};
+
+#[derive(Debug, Clone)]
+pub struct ChartArgs {
+    pub query: String,
+    pub params: Vec<String>,
+    pub profile: Option<String>,
+    pub width: u16,
+    pub height: u16,
+    pub ascii: bool,
+    pub x: Option<String>,
+    pub y: Option<String>,
+    pub series: Option<String>,
+    pub view: Option<String>,
+}
+
+impl Default for ChartArgs {
+    fn default() -> Self {
+        ChartArgs {
+            query: String::new(),
+            params: Vec::new(),
+            profile: None,
+            width: 100,
+            height: 30,
+            ascii: false,
+            x: None,
+            y: None,
+            series: None,
+            view: None,
+        }
+    }
+}
+
+/// ASCII when asked for, or when the terminal says it cannot show more (TERM=dumb).
+pub fn glyphs(ascii: bool, term: Option<&str>) -> GlyphMode {
+    if ascii || term == Some("dumb") { GlyphMode::Ascii } else { GlyphMode::Braille }
+}
+
+/// Runs the query and returns the chart text.
+pub async fn run(config: &Config, args: &ChartArgs) -> Result<String> {
+    let mode = match args.view.as_deref() {
+        None => ViewMode::Raw,
+        Some(v) => ViewMode::parse(v)
+            .ok_or_else(|| FathomError::Other(format!("--view '{v}': expected raw, rebased, log or drawdown")))?,
+    };
+    let query = load_query(&args.query)?;
+    let header_spec = match query.header.chart.as_deref() {
+        Some(line) => ChartSpec::parse(line).map_err(|e| FathomError::Other(format!("the query's header: {e}")))?,
+        None => ChartSpec::default(),
+    };
+    let spec = header_spec.with_overrides(args.x.as_deref(), args.y.as_deref(), args.series.as_deref());
+    let given = parse_params(&args.params)?;
+    let (_, engine) = super::open_engine(config, args.profile.as_deref()).await?;
+    let bound = bind(&query.sql, &query.header.params, &given, engine.placeholder_style())?;
+    let stream = engine.execute(&bound.sql, &bound.values).await?;
+    let collected = collect(stream, config.row_cap).await?;
+    let (batches, truncated) = (collected.batches, collected.truncated);
+    if truncated {
+        eprintln!("fathom: charting the first {} rows only (row_cap in the config)", config.row_cap);
+    }
+    let term = std::env::var("TERM").ok();
+    chart_text(&batches, &spec, &ChartView::with_mode(mode), glyphs(args.ascii, term.as_deref()), args.width, args.height)
+        .map_err(|e| FathomError::Other(format!("cannot chart this result: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_when_asked_or_on_a_dumb_terminal() {
+        assert_eq!(glyphs(true, Some("xterm-256color")), GlyphMode::Ascii);
+        assert_eq!(glyphs(false, Some("dumb")), GlyphMode::Ascii);
+        assert_eq!(glyphs(false, Some("xterm")), GlyphMode::Braille);
+        assert_eq!(glyphs(false, None), GlyphMode::Braille);
+    }
+}
