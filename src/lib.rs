@@ -9,3 +9,4 @@ pub mod export; // result writers: table, CSV, JSON lines, Parquet, Arrow IPC
 pub mod lake; // the local Iceberg warehouse: catalog, table definitions, demo generator
 pub mod library; // saved queries: header, typed parameters and their binding
 pub mod sqltext; // SQL tokens with byte offsets, shared by rewrites
+pub mod tui; // the workbench: state/update, runtime, keymap, themes, views
