@@ -144,8 +144,12 @@ impl ResultSet {
 
     /// Keeps the cursor column visible in `width` cells (columns are shown from `left`).
     pub fn scroll_to_col(&mut self, width: usize) {
+        // As drawn: a row-number gutter, then columns capped at half the width.
+        let cap = (width / 2).max(12);
+        let gutter = self.rows().max(1).to_string().len() + self.rows().max(1).to_string().len() / 3 + 1;
+        let width = width.saturating_sub(gutter.max(4));
         loop {
-            let used: usize = (self.left..=self.col).map(|c| self.out.widths.get(c).copied().unwrap_or(3) + 3).sum();
+            let used: usize = (self.left..=self.col).map(|c| self.out.widths.get(c).copied().unwrap_or(3).min(cap) + 3).sum();
             if used <= width || self.left >= self.col {
                 break;
             }

@@ -201,6 +201,8 @@ impl Keymap {
                 }
                 entries.push((c, chords));
             }
+            // Help lists commands in their declared order, not the file's key order.
+            entries.sort_by_key(|(c, _)| Cmd::ALL.iter().position(|x| x == c));
         }
         Ok(map)
     }

@@ -48,9 +48,10 @@ pub fn draw_form(f: &mut Frame, s: &State, form: &ParamForm) {
         }
     }
     let verb = if form.then_run { "run" } else { "accept" };
+    let dot = t.glyphs.dot;
     lines.push(Line::styled(
         format!(
-            "{} next · {} {verb} · {} cancel",
+            "{} next {dot} {} {verb} {dot} {} cancel",
             key(s, Context::Form, Cmd::NextField),
             key(s, Context::Form, Cmd::Submit),
             key(s, Context::Form, Cmd::Close)
@@ -77,7 +78,7 @@ pub fn draw_prompt(f: &mut Frame, s: &State, p: &Prompt) {
         lines.push(Line::styled(e.clone(), t.error));
     }
     lines.push(Line::styled(
-        format!("{} accept · {} cancel", key(s, Context::Prompt, Cmd::Submit), key(s, Context::Prompt, Cmd::Close)),
+        format!("{} accept {} {} cancel", key(s, Context::Prompt, Cmd::Submit), t.glyphs.dot, key(s, Context::Prompt, Cmd::Close)),
         t.dim,
     ));
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);

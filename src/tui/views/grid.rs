@@ -43,12 +43,12 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
         RunState::Idle => (Line::from(title(t, "Result")), Some(Paragraph::new(Line::styled(format!("{run_key} runs the statement under the cursor (or the selection)"), t.dim)))),
         RunState::Running { since, .. } => {
             let el = duration(s.now.saturating_duration_since(*since));
-            (Line::from(vec![title(t, "Result"), Span::styled(format!(" {} running {el} ", t.glyphs.running), t.running)]), Some(Paragraph::new(Line::styled(format!("running… {cancel_key} cancels; you can keep editing"), t.dim))))
+            (Line::from(vec![title(t, "Result"), Span::styled(format!(" {} running {el} ", t.glyphs.running), t.running)]), Some(Paragraph::new(Line::styled(format!("running{} {cancel_key} cancels; you can keep editing", t.glyphs.ellipsis), t.dim))))
         }
         RunState::Failed(e) => (Line::from(vec![title(t, "Result"), Span::styled(" failed ", t.error)]), Some(Paragraph::new(Line::styled(e.clone(), t.error)).wrap(Wrap { trim: false }))),
         RunState::Cancelled { after } => (Line::from(vec![title(t, "Result"), Span::styled(format!(" cancelled after {} ", duration(*after)), t.notice)]), None),
         RunState::Ready(rs) => {
-            let mut spans = vec![title(t, "Result"), Span::styled(format!(" {} rows · {} ", thousands(rs.rows()), duration(rs.out.elapsed)), t.ok)];
+            let mut spans = vec![title(t, "Result"), Span::styled(format!(" {} rows {} {} ", thousands(rs.rows()), t.glyphs.dot, duration(rs.out.elapsed)), t.ok)];
             if rs.out.truncated {
                 spans.push(Span::styled(format!(" truncated at {} rows (row_cap) ", thousands(rs.rows())), t.error));
             }
@@ -81,6 +81,8 @@ pub fn draw_cells(rs: &ResultSet, t: &Theme, has_focus: bool, area: Rect, buf: &
     let g = &t.glyphs;
     let gutter = thousands(rs.rows().max(1)).len().max(3);
     let right = area.x + area.width;
+    // One long column must not hide all the others on a narrow screen.
+    let cap = (area.width / 2).max(12);
     // Columns that fit, from the leftmost shown.
     let mut cols = Vec::new();
     let mut x = area.x + gutter as u16 + 1;
@@ -88,7 +90,7 @@ pub fn draw_cells(rs: &ResultSet, t: &Theme, has_focus: bool, area: Rect, buf: &
         if x >= right {
             break;
         }
-        let w = (rs.out.widths.get(c).copied().unwrap_or(3) as u16).min(right - x);
+        let w = (rs.out.widths.get(c).copied().unwrap_or(3) as u16).min(cap).min(right - x);
         cols.push((c, x, w));
         x = x.saturating_add(w + 3);
     }

@@ -21,8 +21,8 @@ pub fn draw(f: &mut Frame, s: &State, scroll: usize) {
             lines.push(Line::styled(ctx.to_string(), t.header));
             last = ctx;
         }
-        let keys = fit(&keys, 22, t.glyphs.ellipsis);
-        lines.push(Line::from(vec![Span::styled(format!("  {keys:<22} "), t.param), Span::styled(desc.to_string(), t.text)]));
+        let keys = fit(&keys, 20, t.glyphs.ellipsis);
+        lines.push(Line::from(vec![Span::styled(format!("  {keys:<20} "), t.param), Span::styled(desc.to_string(), t.text)]));
     }
     let visible: Vec<Line> = lines.into_iter().skip(scroll).take(inner.height as usize).collect();
     f.render_widget(Paragraph::new(visible), inner);
