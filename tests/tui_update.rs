@@ -11,7 +11,10 @@ use fathom::tui::state::{Action, Effect, EstimateState, Focus, Overlay, PromptKi
 use fathom::tui::update::update;
 use tui_common::{press, state, tick_after, typ, with_result};
 
-fn run_effect(fx: &[Effect]) -> Option<(u64, String, Vec<(String, String)>)> {
+/// A run effect's query id, SQL and parameter values.
+type Run = (u64, String, Vec<(String, String)>);
+
+fn run_effect(fx: &[Effect]) -> Option<Run> {
     fx.iter().find_map(|e| match e {
         Effect::RunQuery { id, sql, given, .. } => Some((*id, sql.clone(), given.clone())),
         _ => None,

@@ -50,10 +50,10 @@ fn walk(dir: &Path, label: &str, depth: usize, out: &mut Vec<SavedQuery>) {
         if path.is_dir() && depth < 2 {
             let name = entry.file_name().to_string_lossy().into_owned();
             walk(&path, &format!("{label}/{name}"), depth + 1, out);
-        } else if path.extension().is_some_and(|e| e == "sql") {
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                out.push(SavedQuery::from_text(path, label.to_string(), text));
-            }
+        } else if path.extension().is_some_and(|e| e == "sql")
+            && let Ok(text) = std::fs::read_to_string(&path)
+        {
+            out.push(SavedQuery::from_text(path, label.to_string(), text));
         }
     }
 }

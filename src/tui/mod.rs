@@ -51,10 +51,10 @@ pub fn initial_state(config: &Config, opts: &Options, now: Instant) -> State {
     let (theme, theme_warning) = theme::select(wanted.as_deref(), opts.ascii, &theme::Env::from_process(), &dir);
     let user_queries = dir.join("queries");
     let mut dirs = Vec::new();
-    if let Ok(cwd) = std::env::current_dir() {
-        if cwd.join("queries").is_dir() {
-            dirs.push(("queries".to_string(), cwd.join("queries")));
-        }
+    if let Ok(cwd) = std::env::current_dir()
+        && cwd.join("queries").is_dir()
+    {
+        dirs.push(("queries".to_string(), cwd.join("queries")));
     }
     dirs.push(("my queries".to_string(), user_queries.clone()));
     let browser = Browser::new(browser::load(&dirs));

@@ -86,12 +86,12 @@ fn tick(s: &mut State, fx: &mut Vec<Effect>) {
     }
     if s.estimate_due.is_some_and(|t| t <= s.now) {
         s.estimate_due = None;
-        if let Some(tab) = s.tab_mut() {
-            if let Some(sql) = current_statement(tab) {
-                tab.estimate = EstimateState::Pending;
-                fx.push(Effect::Estimate { tab: tab.id, profile: tab.profile.clone(), sql });
-                s.dirty = true;
-            }
+        if let Some(tab) = s.tab_mut()
+            && let Some(sql) = current_statement(tab)
+        {
+            tab.estimate = EstimateState::Pending;
+            fx.push(Effect::Estimate { tab: tab.id, profile: tab.profile.clone(), sql });
+            s.dirty = true;
         }
     }
 }
@@ -338,15 +338,14 @@ pub fn run(s: &mut State, fx: &mut Vec<Effect>) {
 
 fn cancel(s: &mut State, fx: &mut Vec<Effect>) {
     let now = s.now;
-    match s.tab_mut() {
-        Some(tab) => match tab.run {
+    if let Some(tab) = s.tab_mut() {
+        match tab.run {
             RunState::Running { id, since, .. } => {
                 tab.run = RunState::Cancelled { after: now.saturating_duration_since(since) };
                 fx.push(Effect::Cancel { id });
             }
             _ => s.notify("nothing is running in this tab (Ctrl-Q quits)", false),
-        },
-        None => {}
+        }
     }
 }
 
