@@ -287,3 +287,38 @@ fn save_as_writes_a_saved_query_with_a_header() {
     assert_eq!(text, "-- name: ones\n-- engine: any\nSELECT 1\n");
     assert_eq!(s.tabs[0].title, "ones");
 }
+
+#[test]
+fn a_saved_query_appears_in_the_browser() {
+    let mut s = state(false);
+    let before = s.browser.items.len();
+    let path = std::path::PathBuf::from("my-queries/ones.sql");
+    update(&mut s, Action::Saved { path: path.clone(), text: "-- name: Ones\nSELECT 1\n".into() });
+    assert_eq!(s.browser.items.len(), before + 1);
+    let q = s.browser.items.iter().find(|q| q.path == path).unwrap();
+    assert_eq!((q.title(), q.group.as_str()), ("Ones", "my queries"));
+    update(&mut s, Action::Saved { path: path.clone(), text: "-- name: Ones again\nSELECT 1\n".into() });
+    assert_eq!(s.browser.items.len(), before + 1, "saving again replaces the entry");
+}
+
+#[test]
+fn catalog_lists_the_profiles_tables_and_inserts_a_name() {
+    use fathom::engine::TableInfo;
+    let mut s = state(false);
+    press(&mut s, "f3");
+    typ(&mut s, "SELECT * FROM ");
+    let fx = press(&mut s, "f9");
+    assert!(matches!(&fx[..], [Effect::LoadCatalog { profile }] if profile == "local"), "{fx:?}");
+    assert!(matches!(&s.overlay, Some(Overlay::Catalog(c)) if c.tables.is_none()));
+    let tables = vec![
+        TableInfo { schema: "market_data".into(), name: "us_stocks_price".into() },
+        TableInfo { schema: "reference".into(), name: "tb_meta".into() },
+    ];
+    update(&mut s, Action::Catalog { profile: "other".into(), result: Ok(vec![]) });
+    assert!(matches!(&s.overlay, Some(Overlay::Catalog(c)) if c.tables.is_none()), "a reply for another profile is dropped");
+    update(&mut s, Action::Catalog { profile: "local".into(), result: Ok(tables) });
+    press(&mut s, "j");
+    press(&mut s, "enter");
+    assert!(s.overlay.is_none());
+    assert_eq!(s.tabs[0].text(), "SELECT * FROM reference.tb_meta");
+}

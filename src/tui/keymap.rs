@@ -21,11 +21,20 @@ pub enum Context {
     Form,
     Prompt,
     Help,
+    Catalog,
 }
 
 impl Context {
-    pub const ALL: [Context; 7] =
-        [Context::Global, Context::Browser, Context::Editor, Context::Grid, Context::Form, Context::Prompt, Context::Help];
+    pub const ALL: [Context; 8] = [
+        Context::Global,
+        Context::Browser,
+        Context::Editor,
+        Context::Grid,
+        Context::Form,
+        Context::Prompt,
+        Context::Help,
+        Context::Catalog,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -36,6 +45,7 @@ impl Context {
             Context::Form => "form",
             Context::Prompt => "prompt",
             Context::Help => "help",
+            Context::Catalog => "catalog",
         }
     }
 
@@ -77,6 +87,7 @@ commands! {
     EditParams "edit_params" "edit the parameters of this tab's query",
     SaveQuery "save_query" "save the tab as a saved query",
     ToggleChart "toggle_chart" "show or hide the chart pane",
+    Catalog "catalog" "catalog: the tables of this tab's profile (enter inserts the name)",
     Up "up" "move up",
     Down "down" "move down",
     Left "left" "move left",
@@ -187,7 +198,7 @@ impl Keymap {
         let mut map = Keymap::default();
         for (section, body) in &table {
             let ctx = Context::parse(section).ok_or_else(|| {
-                format!("unknown section [{section}]: expected one of global, browser, editor, grid, form, prompt, help")
+                format!("unknown section [{section}]: expected one of global, browser, editor, grid, form, prompt, help, catalog")
             })?;
             let body = body.as_table().ok_or_else(|| format!("[{section}] must be a table of command = [keys]"))?;
             let entries = map.sections.entry(ctx).or_default();

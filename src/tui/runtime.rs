@@ -186,6 +186,16 @@ fn run_effect(
                 task.abort();
             }
         }
+        Effect::LoadCatalog { profile } => {
+            let engines = engines.clone();
+            tokio::spawn(async move {
+                let result = match engines.get(&profile).await {
+                    Ok(engine) => engine.tables().await.map_err(|e| e.to_string()),
+                    Err(e) => Err(e),
+                };
+                let _ = tx.send(Action::Catalog { profile, result });
+            });
+        }
         Effect::Estimate { tab, profile, sql } => {
             let engines = engines.clone();
             tokio::spawn(async move {
@@ -225,12 +235,11 @@ fn run_effect(
         }
         Effect::SaveFile { path, text } => {
             tokio::task::spawn_blocking(move || {
-                let result = path.parent().map(std::fs::create_dir_all).unwrap_or(Ok(())).and_then(|_| std::fs::write(&path, text));
-                let (text, error) = match result {
-                    Ok(()) => (format!("saved {}", path.display()), false),
-                    Err(e) => (format!("cannot save {}: {e}", path.display()), true),
-                };
-                let _ = tx.send(Action::Notify { text, error });
+                let result = path.parent().map(std::fs::create_dir_all).unwrap_or(Ok(())).and_then(|_| std::fs::write(&path, &text));
+                let _ = tx.send(match result {
+                    Ok(()) => Action::Saved { path, text },
+                    Err(e) => Action::Notify { text: format!("cannot save {}: {e}; pick another path (Ctrl-S)", path.display()), error: true },
+                });
             });
         }
         Effect::Quit => {}

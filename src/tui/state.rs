@@ -15,6 +15,9 @@ use crate::tui::grid::{QueryOutput, ResultSet};
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 
+/// The one function that changes a `State` (it lives in `update.rs`, split by pane).
+pub use crate::tui::update::update;
+
 /// How long an edit may stay unsaved before the autosave runs.
 pub const AUTOSAVE_AFTER: Duration = Duration::from_millis(700);
 /// Quiet time after the last edit before the estimate is asked for.
@@ -133,10 +136,20 @@ pub struct Prompt {
     pub error: Option<String>,
 }
 
+/// The catalog pane: the tables a profile's engine can see.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogView {
+    pub profile: String,
+    /// `None` while loading; the error says why it cannot list.
+    pub tables: Option<Result<Vec<crate::engine::TableInfo>, String>>,
+    pub selected: usize,
+}
+
 /// What is drawn over the panes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     Help { scroll: usize },
+    Catalog(CatalogView),
     Form(ParamForm),
     Prompt(Prompt),
 }
@@ -190,6 +203,9 @@ pub enum Action {
     QueryDone { id: u64, result: Result<QueryOutput, String> },
     Sorted { query_id: u64, sort: Option<(usize, bool)>, order: Result<Option<Vec<u32>>, String> },
     EstimateDone { tab: u64, result: Result<Option<String>, String> },
+    Catalog { profile: String, result: Result<Vec<crate::engine::TableInfo>, String> },
+    /// A saved query was written: the browser shows it.
+    Saved { path: PathBuf, text: String },
     Notify { text: String, error: bool },
 }
 
@@ -198,6 +214,7 @@ pub enum Action {
 pub enum Effect {
     RunQuery { id: u64, profile: String, sql: String, decls: Vec<ParamDecl>, given: Vec<(String, String)>, row_cap: usize },
     Cancel { id: u64 },
+    LoadCatalog { profile: String },
     Estimate { tab: u64, profile: String, sql: String },
     Sort { query_id: u64, batch: arrow::record_batch::RecordBatch, sort: Option<(usize, bool)> },
     Autosave(Session),

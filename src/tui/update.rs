@@ -63,6 +63,27 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 };
             }
         }
+        Action::Catalog { profile, result } => {
+            if let Some(Overlay::Catalog(c)) = &mut s.overlay
+                && c.profile == profile
+            {
+                s.dirty = true;
+                c.tables = Some(result);
+            }
+        }
+        Action::Saved { path, text } => {
+            s.dirty = true;
+            s.notify(format!("saved {}", path.display()), false);
+            let group = "my queries".to_string();
+            let q = crate::tui::browser::SavedQuery::from_text(path.clone(), group, text);
+            match s.browser.items.iter_mut().find(|i| i.path == path) {
+                Some(slot) => *slot = q,
+                None => {
+                    s.browser.items.push(q);
+                    s.browser.items.sort_by(|a, b| (a.group.as_str(), a.stem.as_str()).cmp(&(b.group.as_str(), b.stem.as_str())));
+                }
+            }
+        }
         Action::Notify { text, error } => {
             s.dirty = true;
             s.notify(text, error);
@@ -132,7 +153,7 @@ fn paste(s: &mut State, text: &str) {
                 field.value.push_str(text.trim());
             }
         }
-        Some(Overlay::Help { .. }) => {}
+        Some(Overlay::Help { .. } | Overlay::Catalog(_)) => {}
         None => {
             if let Some(tab) = s.tab_mut() {
                 tab.editor.insert_str(text.replace("\r\n", "\n"));
@@ -200,6 +221,11 @@ fn command(s: &mut State, cmd: Cmd, fx: &mut Vec<Effect>) {
             s.overlay = Some(Overlay::Prompt(Prompt { kind: PromptKind::SaveQuery, input, error: None }));
         }
         Cmd::ToggleChart => s.show_chart = !s.show_chart,
+        Cmd::Catalog => {
+            let profile = s.tab().map(|t| t.profile.clone()).unwrap_or_else(|| s.default_profile.clone());
+            s.overlay = Some(Overlay::Catalog(crate::tui::state::CatalogView { profile: profile.clone(), tables: None, selected: 0 }));
+            fx.push(Effect::LoadCatalog { profile });
+        }
         other => match s.focus {
             Focus::Browser => update_panes::browser_cmd(s, other),
             Focus::Grid => update_panes::grid_cmd(s, other, fx),

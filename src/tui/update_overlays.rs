@@ -16,6 +16,7 @@ pub fn key(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
         Some(Overlay::Help { .. }) => Context::Help,
         Some(Overlay::Form(_)) => Context::Form,
         Some(Overlay::Prompt(_)) => Context::Prompt,
+        Some(Overlay::Catalog(_)) => Context::Catalog,
         None => return,
     };
     let cmd = s.keymap.lookup(ctx, &k);
@@ -30,6 +31,7 @@ pub fn key(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
     match ctx {
         Context::Help => help_key(s, cmd),
         Context::Form => form_key(s, cmd, &k, fx),
+        Context::Catalog => catalog_key(s, cmd),
         _ => prompt_key(s, cmd, &k, fx),
     }
 }
@@ -235,4 +237,34 @@ fn save(s: &mut State, input: &str, fx: &mut Vec<Effect>) -> Result<(), String> 
     fx.push(Effect::SaveFile { path, text });
     schedule_autosave(s);
     Ok(())
+}
+
+fn catalog_key(s: &mut State, cmd: Option<Cmd>) {
+    let page = s.size.1.saturating_sub(6) as usize;
+    let Some(Overlay::Catalog(c)) = &mut s.overlay else { return };
+    let n = match &c.tables {
+        Some(Ok(t)) => t.len(),
+        _ => 0,
+    };
+    let last = n.saturating_sub(1);
+    match cmd {
+        Some(Cmd::Up) => c.selected = c.selected.saturating_sub(1),
+        Some(Cmd::Down) => c.selected = (c.selected + 1).min(last),
+        Some(Cmd::PageUp) => c.selected = c.selected.saturating_sub(page),
+        Some(Cmd::PageDown) => c.selected = (c.selected + page).min(last),
+        Some(Cmd::Close | Cmd::Catalog) => s.overlay = None,
+        Some(Cmd::Submit) => {
+            let name = match &c.tables {
+                Some(Ok(t)) => t.get(c.selected).map(|t| format!("{}.{}", t.schema, t.name)),
+                _ => None,
+            };
+            s.overlay = None;
+            if let (Some(name), Some(tab)) = (name, s.tabs.get_mut(s.active)) {
+                tab.editor.insert_str(name);
+                s.focus = crate::tui::state::Focus::Editor;
+                crate::tui::update::edited(s);
+            }
+        }
+        _ => {}
+    }
 }

@@ -7,7 +7,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::library::ParamType;
 use crate::tui::keymap::{Cmd, Context};
-use crate::tui::state::{ParamForm, Prompt, PromptKind, State};
+use crate::tui::state::{CatalogView, ParamForm, Prompt, PromptKind, State};
 use crate::tui::views::browser::type_name;
 use crate::tui::views::{block, centered, fit, title};
 
@@ -82,4 +82,38 @@ pub fn draw_prompt(f: &mut Frame, s: &State, p: &Prompt) {
         t.dim,
     ));
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// The catalog pane: `schema.table` of every table the tab's profile can query.
+pub fn draw_catalog(f: &mut Frame, s: &State, c: &CatalogView) {
+    let t = &s.theme;
+    let area = centered(f.area(), 60, f.area().height.saturating_sub(4));
+    let outer = block(t, title(t, format!("Catalog of {} ({})", c.profile, s.engine_of(&c.profile))), true);
+    let inner = outer.inner(area);
+    f.render_widget(Clear, area);
+    f.render_widget(outer, area);
+    let height = inner.height.saturating_sub(1) as usize;
+    let mut lines = Vec::new();
+    match &c.tables {
+        None => lines.push(Line::styled(format!("listing tables{}", t.glyphs.ellipsis), t.dim)),
+        Some(Err(e)) => lines.push(Line::styled(e.clone(), t.error)),
+        Some(Ok(tables)) if tables.is_empty() => lines.push(Line::styled("no tables", t.dim)),
+        Some(Ok(tables)) => {
+            let start = (c.selected + 1).saturating_sub(height.max(1));
+            for (i, table) in tables.iter().enumerate().skip(start).take(height) {
+                let text = fit(&format!("{}.{}", table.schema, table.name), inner.width as usize, t.glyphs.ellipsis);
+                let style = if i == c.selected { t.cell_cursor } else { t.text };
+                lines.push(Line::styled(text, style));
+            }
+        }
+    }
+    let footer = format!(
+        "{} insert the name {} {} close",
+        key(s, Context::Catalog, Cmd::Submit),
+        t.glyphs.dot,
+        key(s, Context::Catalog, Cmd::Close)
+    );
+    lines.resize(height, Line::default());
+    lines.push(Line::styled(footer, t.dim));
+    f.render_widget(Paragraph::new(lines), inner);
 }

@@ -37,6 +37,7 @@ pub fn draw(f: &mut Frame, s: &State) {
         Some(Overlay::Help { scroll }) => help::draw(f, s, *scroll),
         Some(Overlay::Form(form)) => dialogs::draw_form(f, s, form),
         Some(Overlay::Prompt(p)) => dialogs::draw_prompt(f, s, p),
+        Some(Overlay::Catalog(c)) => dialogs::draw_catalog(f, s, c),
         None => {}
     }
 }
