@@ -38,14 +38,13 @@ type Term = Terminal<CrosstermBackend<std::io::Stdout>>;
 
 /// Opens the workbench on the default profile and runs it until the user quits.
 pub async fn run(config: Config, opts: super::Options) -> Result<()> {
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(FathomError::Other(
-            "the workbench needs a terminal; for scripts use `fathom run SQL` (see `fathom --help`)".into(),
-        ));
-    }
     let (name, profile) = config.profile(None)?;
     match profile {
         Profile::Local(local) => crate::commands::ensure_demo(&config, name, local).await?,
+    }
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        print!("{}", headless_guide(name));
+        return Ok(());
     }
     let state = super::initial_state(&config, &opts, Instant::now());
     let config = Arc::new(config);
@@ -54,6 +53,18 @@ pub async fn run(config: Config, opts: super::Options) -> Result<()> {
     let result = event_loop(&mut terminal, state, config).await;
     restore();
     result
+}
+
+/// What `fathom` prints instead of the workbench when it has no terminal (piped, cron).
+fn headless_guide(profile: &str) -> String {
+    format!(
+        "fathom {}: the workbench needs a terminal; the lake is ready (profile '{profile}'). Without one:\n\
+         \x20 fathom run \"SELECT ticker, name, sector FROM reference.tb_meta LIMIT 10\"\n\
+         \x20 fathom run queries/market/daily_prices.sql --param ticker=AAPL\n\
+         \x20 fathom config        profiles and paths\n\
+         \x20 fathom --help        all commands\n",
+        env!("CARGO_PKG_VERSION")
+    )
 }
 
 fn setup() -> std::io::Result<Term> {
