@@ -56,19 +56,30 @@ fn key(k: &str) -> Action {
     Action::Key(KeyEvent::new(c.code, c.mods))
 }
 
-fn benches(c: &mut Criterion) {
+/// A state with `rows` rows loaded, the grid focused and the cursor in the middle.
+fn loaded(rows: usize) -> State {
     let mut s = state();
-    let out = QueryOutput::new(batch(1_000_000), true, Duration::from_millis(1234));
+    let out = QueryOutput::new(batch(rows), true, Duration::from_millis(1234));
     if let Some(tab) = s.tab_mut() {
         tab.run = RunState::Ready(Box::new(ResultSet::new(1, out)));
     }
     update(&mut s, Action::Resize(160, 48));
     update(&mut s, key("f4"));
     update(&mut s, key(":"));
-    for ch in "500000".chars() {
+    for ch in (rows / 2).to_string().chars() {
         update(&mut s, key(&ch.to_string()));
     }
     update(&mut s, key("enter"));
+    s
+}
+
+fn benches(c: &mut Criterion) {
+    let small = loaded(1_000);
+    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap_or_else(|e| panic!("{e}"));
+    c.bench_function("grid frame, 1,000 rows, 160x48", |b| {
+        b.iter(|| term.draw(|f| fathom::tui::views::draw(f, &small)).map(|_| ()))
+    });
+    let mut s = loaded(1_000_000);
     let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap_or_else(|e| panic!("{e}"));
     c.bench_function("grid frame, 1,000,000 rows, 160x48", |b| {
         b.iter(|| term.draw(|f| fathom::tui::views::draw(f, &s)).map(|_| ()))
