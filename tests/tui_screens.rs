@@ -71,3 +71,31 @@ fn ascii_mono_draws_without_box_characters() {
     assert!(screen.is_ascii() || screen.chars().filter(|c| !c.is_ascii()).all(|c| "삼성전자하이닉스".contains(c)), "{screen}");
     insta::assert_snapshot!("ascii_80x24", screen);
 }
+
+#[test]
+fn null_is_styled_apart_from_an_empty_string() {
+    use fathom::tui::state::Action;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let mut s = state(false);
+    with_result(&mut s, 5, false);
+    fathom::tui::update::update(&mut s, Action::Resize(160, 48));
+    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    term.draw(|f| fathom::tui::views::draw(f, &s)).unwrap();
+    let buf = term.backend().buffer().clone();
+    // Row 3 has sector NULL; row 4 has an empty name. Find the grid's "NULL" cell.
+    let (x, y) = (0..48u16)
+        .flat_map(|y| (0..157u16).map(move |x| (x, y)))
+        .find(|&(x, y)| (0..4).map(|i| buf[(x + i, y)].symbol()).collect::<String>() == "NULL" && x > 40)
+        .expect("a NULL cell");
+    assert_eq!(buf[(x, y)].fg, s.theme.null.fg.unwrap());
+    assert!(buf[(x, y)].modifier.contains(ratatui::style::Modifier::ITALIC));
+    // The empty name of row 4 is blank under the `name` header, not "NULL".
+    let line = |y: u16| (0..160u16).map(|x| buf[(x, y)].symbol()).collect::<String>();
+    let header_y = (0..48u16).find(|&y| line(y).contains("meta_id")).unwrap();
+    let header = line(header_y);
+    let name_x = header[..header.find("name").unwrap()].chars().count() as u16;
+    let row4_y = (0..48u16).find(|&y| line(y).contains("  4         4 ")).unwrap();
+    let cell: String = (name_x..name_x + 10).map(|x| buf[(x, row4_y)].symbol()).collect();
+    assert_eq!(cell, " ".repeat(10), "{}", line(row4_y));
+}
