@@ -204,6 +204,8 @@ impl Default for Budget {
 struct FileConfig {
     default_profile: Option<String>,
     row_cap: Option<usize>,
+    /// Workbench theme: dark, light, high-contrast, mono, or a file in <config dir>/themes.
+    theme: Option<String>,
     #[serde(default)]
     budget: Budget,
     #[serde(default)]
@@ -219,6 +221,8 @@ pub struct Config {
     pub default_profile: String,
     /// Most rows a result keeps (the grid and `fathom run`).
     pub row_cap: usize,
+    /// The workbench theme named in the file, if any.
+    pub theme: Option<String>,
     pub budget: Budget,
     pub profiles: BTreeMap<String, Profile>,
 }
@@ -255,6 +259,7 @@ impl Config {
             paths,
             default_profile,
             row_cap: parsed.row_cap.unwrap_or(1_000_000),
+            theme: parsed.theme,
             budget: parsed.budget,
             profiles,
         };

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use fathom::commands::{self, chart_cmd, check_cmd, config_cmd, demo_cmd, estimate_cmd, run_cmd};
+use fathom::commands::{chart_cmd, check_cmd, config_cmd, demo_cmd, estimate_cmd, run_cmd};
 use fathom::config::{Config, Paths};
 use fathom::error::{FathomError, Result};
 use fathom::lake::demo::{self, DemoOptions};
@@ -16,6 +16,12 @@ struct Cli {
     /// Config file (default: $FATHOM_CONFIG, else the XDG config dir's fathom/config.toml)
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Workbench: draw with ASCII only (automatic when the locale is not UTF-8)
+    #[arg(long, global = true)]
+    ascii: bool,
+    /// Workbench theme: dark, light, high-contrast, mono (default: the config's `theme`, else dark)
+    #[arg(long, global = true, value_name = "NAME")]
+    theme: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -167,18 +173,9 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
     let paths = Paths::from_env()?;
     let config = Config::load(cli.config.as_deref(), paths)?;
     match cli.command {
-        None => {
-            let (name, _) = commands::open_engine(&config, None).await?;
-            println!("fathom {}: the demo lake is ready (profile '{name}').", env!("CARGO_PKG_VERSION"));
-            println!("The workbench TUI is not built yet; meanwhile:");
-            println!("  fathom run \"SELECT ticker, name, sector FROM reference.tb_meta LIMIT 10\"");
-            println!("  fathom run queries/market/daily_prices.sql --param ticker=AAPL");
-            println!("  fathom chart queries/portfolio/nav.sql --param port_id=1");
-            println!("  fathom config        profiles and paths");
-            println!("  fathom check         data-quality checks");
-            println!("  fathom --help        all commands");
-            Ok(ExitCode::SUCCESS)
-        }
+        None => fathom::tui::run(config, fathom::tui::Options { ascii: cli.ascii, theme: cli.theme })
+            .await
+            .map(|()| ExitCode::SUCCESS),
         Some(Command::Config) => {
             print!("{}", config_cmd::render(&config));
             Ok(ExitCode::SUCCESS)

@@ -1,0 +1,309 @@
+//! The workbench's state, the actions that change it and the effects it asks the runtime
+//! for. `update` (in `update.rs`) is the only thing that changes a `State`; it does no IO.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use ratatui::crossterm::event::KeyEvent;
+use tui_textarea::TextArea;
+
+use crate::library::ParamDecl;
+use crate::tui::autosave::{SavedTab, Session};
+use crate::tui::browser::Browser;
+use crate::tui::grid::{QueryOutput, ResultSet};
+use crate::tui::keymap::Keymap;
+use crate::tui::theme::Theme;
+
+/// The one function that changes a `State` (it lives in `update.rs`, split by pane).
+pub use crate::tui::update::update;
+
+/// How long an edit may stay unsaved before the autosave runs.
+pub const AUTOSAVE_AFTER: Duration = Duration::from_millis(700);
+/// Quiet time after the last edit before the estimate is asked for.
+pub const ESTIMATE_AFTER: Duration = Duration::from_millis(300);
+/// How long a notice stays on the status line.
+pub const NOTICE_FOR: Duration = Duration::from_secs(6);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Browser,
+    Editor,
+    Grid,
+}
+
+/// A pane whose content comes from a task (design principle 4).
+#[derive(Debug, Clone)]
+pub enum RunState {
+    Idle,
+    Running { id: u64, since: Instant, sql: String },
+    Ready(Box<ResultSet>),
+    Failed(String),
+    Cancelled { after: Duration },
+}
+
+/// The live estimate of the statement under the cursor.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EstimateState {
+    /// Nothing asked yet, or no estimator for this engine: the status shows "estimate: —".
+    None,
+    Pending,
+    Ready(String),
+    Failed(String),
+}
+
+/// One editor tab: its text, its profile, its run.
+#[derive(Debug, Clone)]
+pub struct Tab {
+    pub id: u64,
+    pub title: String,
+    pub profile: String,
+    pub editor: TextArea<'static>,
+    /// The saved query it was opened from.
+    pub source: Option<PathBuf>,
+    /// Parameter values from the form, by name (raw text, validated).
+    pub params: Vec<(String, String)>,
+    /// First visible line and column of the editor.
+    pub scroll: (usize, usize),
+    pub run: RunState,
+    pub estimate: EstimateState,
+}
+
+impl Tab {
+    pub fn new(id: u64, title: &str, profile: &str, text: &str) -> Tab {
+        let lines: Vec<String> = if text.is_empty() { vec![String::new()] } else { text.split('\n').map(str::to_string).collect() };
+        let mut editor = TextArea::new(lines);
+        editor.set_max_histories(200);
+        Tab {
+            id,
+            title: title.to_string(),
+            profile: profile.to_string(),
+            editor,
+            source: None,
+            params: Vec::new(),
+            scroll: (0, 0),
+            run: RunState::Idle,
+            estimate: EstimateState::None,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.editor.lines().join("\n")
+    }
+
+    pub fn saved(&self) -> SavedTab {
+        SavedTab {
+            title: self.title.clone(),
+            profile: self.profile.clone(),
+            text: self.text(),
+            source: self.source.clone(),
+            cursor: self.editor.cursor(),
+            params: self.params.clone(),
+        }
+    }
+}
+
+/// A typed field of the parameter form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub decl: ParamDecl,
+    pub value: String,
+    pub error: Option<String>,
+}
+
+/// The parameter form of a tab's saved query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamForm {
+    pub tab: u64,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// Run the statement once the form is accepted.
+    pub then_run: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    JumpToRow,
+    Export,
+    SaveQuery,
+}
+
+/// A one-line question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub input: String,
+    pub error: Option<String>,
+}
+
+/// The catalog pane: the tables a profile's engine can see.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogView {
+    pub profile: String,
+    /// `None` while loading; the error says why it cannot list.
+    pub tables: Option<Result<Vec<crate::engine::TableInfo>, String>>,
+    pub selected: usize,
+}
+
+/// What is drawn over the panes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Help { scroll: usize },
+    Catalog(CatalogView),
+    Form(ParamForm),
+    Prompt(Prompt),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+    pub until: Instant,
+}
+
+/// Everything the workbench shows.
+#[derive(Debug, Clone)]
+pub struct State {
+    /// The time the current action happens at (set by the runtime, or by tests).
+    pub now: Instant,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    pub focus: Focus,
+    pub browser: Browser,
+    pub show_browser: bool,
+    pub tabs: Vec<Tab>,
+    pub active: usize,
+    pub overlay: Option<Overlay>,
+    pub notice: Option<Notice>,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub default_profile: String,
+    /// Profile name → engine kind, for the status line and tab titles.
+    pub engines: BTreeMap<String, String>,
+    pub row_cap: usize,
+    /// Where "save as saved query" writes by default (the user's query dir).
+    pub user_query_dir: PathBuf,
+    /// The chart pane's slot (see `views/chart.rs`).
+    pub show_chart: bool,
+    pub next_id: u64,
+    pub autosave_due: Option<Instant>,
+    pub estimate_due: Option<Instant>,
+    /// Something changed since the last frame.
+    pub dirty: bool,
+    pub quit: bool,
+}
+
+/// Something that happened: a key, a resize, a task's reply, the clock.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    Tick,
+    QueryDone { id: u64, result: Result<QueryOutput, String> },
+    Sorted { query_id: u64, sort: Option<(usize, bool)>, order: Result<Option<Vec<u32>>, String> },
+    EstimateDone { tab: u64, result: Result<Option<String>, String> },
+    Catalog { profile: String, result: Result<Vec<crate::engine::TableInfo>, String> },
+    /// A saved query was written: the browser shows it.
+    Saved { path: PathBuf, text: String },
+    Notify { text: String, error: bool },
+}
+
+/// Work for the runtime. Each runs on a task and reports back as an `Action`.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    RunQuery { id: u64, profile: String, sql: String, decls: Vec<ParamDecl>, given: Vec<(String, String)>, row_cap: usize },
+    Cancel { id: u64 },
+    LoadCatalog { profile: String },
+    Estimate { tab: u64, profile: String, sql: String },
+    Sort { query_id: u64, batch: arrow::record_batch::RecordBatch, sort: Option<(usize, bool)> },
+    Autosave(Session),
+    Copy(String),
+    Export { path: PathBuf, batch: arrow::record_batch::RecordBatch },
+    SaveFile { path: PathBuf, text: String },
+    Quit,
+}
+
+impl State {
+    pub fn new(keymap: Keymap, theme: Theme, browser: Browser, default_profile: &str, now: Instant) -> State {
+        State {
+            now,
+            size: (80, 24),
+            focus: Focus::Browser,
+            browser,
+            show_browser: true,
+            tabs: Vec::new(),
+            active: 0,
+            overlay: None,
+            notice: None,
+            keymap,
+            theme,
+            default_profile: default_profile.to_string(),
+            engines: BTreeMap::new(),
+            row_cap: 1_000_000,
+            user_query_dir: PathBuf::from("queries"),
+            show_chart: false,
+            next_id: 1,
+            autosave_due: None,
+            estimate_due: None,
+            dirty: true,
+            quit: false,
+        }
+    }
+
+    pub fn fresh_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    /// Restores tabs from a session (or opens one empty tab).
+    pub fn restore(&mut self, session: Option<Session>) {
+        self.tabs.clear();
+        for saved in session.iter().flat_map(|s| s.tabs.iter()) {
+            let id = self.fresh_id();
+            let mut tab = Tab::new(id, &saved.title, &saved.profile, &saved.text);
+            tab.source = saved.source.clone();
+            tab.params = saved.params.clone();
+            tab.editor.move_cursor(tui_textarea::CursorMove::Jump(
+                u16::try_from(saved.cursor.0).unwrap_or(u16::MAX),
+                u16::try_from(saved.cursor.1).unwrap_or(u16::MAX),
+            ));
+            self.tabs.push(tab);
+        }
+        if self.tabs.is_empty() {
+            let id = self.fresh_id();
+            let profile = self.default_profile.clone();
+            self.tabs.push(Tab::new(id, "scratch", &profile, ""));
+        } else {
+            self.focus = Focus::Editor;
+        }
+        self.active = session.map(|s| s.active).unwrap_or(0).min(self.tabs.len() - 1);
+    }
+
+    pub fn tab(&self) -> Option<&Tab> {
+        self.tabs.get(self.active)
+    }
+
+    pub fn tab_mut(&mut self) -> Option<&mut Tab> {
+        self.tabs.get_mut(self.active)
+    }
+
+    pub fn session(&self) -> Session {
+        Session { tabs: self.tabs.iter().map(Tab::saved).collect(), active: self.active }
+    }
+
+    pub fn notify(&mut self, text: impl Into<String>, error: bool) {
+        self.notice = Some(Notice { text: text.into(), error, until: self.now + NOTICE_FOR });
+    }
+
+    /// The engine kind of a profile ("local", …), or "?" if unknown.
+    pub fn engine_of(&self, profile: &str) -> &str {
+        self.engines.get(profile).map(String::as_str).unwrap_or("?")
+    }
+
+    /// True while any tab has a query running (the clock on screen moves).
+    pub fn any_running(&self) -> bool {
+        self.tabs.iter().any(|t| matches!(t.run, RunState::Running { .. }))
+    }
+}

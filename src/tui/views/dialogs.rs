@@ -1,0 +1,119 @@
+//! Dialogs over the panes: the parameter form (one typed field per parameter, the error
+//! under the field) and one-line prompts (jump to row, export, save as).
+
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use crate::library::ParamType;
+use crate::tui::keymap::{Cmd, Context};
+use crate::tui::state::{CatalogView, ParamForm, Prompt, PromptKind, State};
+use crate::tui::views::browser::type_name;
+use crate::tui::views::{block, centered, fit, title};
+
+fn key(s: &State, ctx: Context, cmd: Cmd) -> String {
+    s.keymap.key_for(ctx, cmd).unwrap_or("?").to_string()
+}
+
+pub fn draw_form(f: &mut Frame, s: &State, form: &ParamForm) {
+    let t = &s.theme;
+    let tab_title = s.tabs.iter().find(|tab| tab.id == form.tab).map(|tab| tab.title.as_str()).unwrap_or("");
+    let rows: u16 = form.fields.iter().map(|fl| 2 + u16::from(fl.error.is_some())).sum();
+    let area = centered(f.area(), 64, rows + 4);
+    let outer = block(t, title(t, format!("Parameters of {tab_title}")), true);
+    let inner = outer.inner(area);
+    f.render_widget(Clear, area);
+    f.render_widget(outer, area);
+    let width = inner.width as usize;
+    let mut lines = Vec::new();
+    for (i, field) in form.fields.iter().enumerate() {
+        let hint = match &field.decl.ty {
+            ParamType::Choice(_) | ParamType::Bool => " (left/right)",
+            ParamType::List(_) => " (comma-separated)",
+            ParamType::Date => " (YYYY-MM-DD)",
+            _ => "",
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!(":{}", field.decl.name), t.param),
+            Span::styled(format!(" {}{hint}", type_name(&field.decl.ty)), t.dim),
+        ]));
+        let active = i == form.focus;
+        let cursor = if active { "_" } else { "" };
+        let value = fit(&format!("{}{cursor}", field.value), width.saturating_sub(4), t.glyphs.ellipsis);
+        let style = if active { t.selection } else { t.text };
+        let pad = width.saturating_sub(4 + unicode_width::UnicodeWidthStr::width(value.as_str()));
+        lines.push(Line::from(vec![Span::raw("  "), Span::styled(format!("{value}{}", " ".repeat(pad)), style)]));
+        if let Some(e) = &field.error {
+            lines.push(Line::styled(fit(&format!("  {e}"), width, t.glyphs.ellipsis), t.error));
+        }
+    }
+    let verb = if form.then_run { "run" } else { "accept" };
+    let dot = t.glyphs.dot;
+    lines.push(Line::styled(
+        format!(
+            "{} next {dot} {} {verb} {dot} {} cancel",
+            key(s, Context::Form, Cmd::NextField),
+            key(s, Context::Form, Cmd::Submit),
+            key(s, Context::Form, Cmd::Close)
+        ),
+        t.dim,
+    ));
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+pub fn draw_prompt(f: &mut Frame, s: &State, p: &Prompt) {
+    let t = &s.theme;
+    let heading = match p.kind {
+        PromptKind::JumpToRow => "Jump to row".to_string(),
+        PromptKind::Export => "Export the result to (.csv .json .parquet .arrow)".to_string(),
+        PromptKind::SaveQuery => format!("Save the tab as a saved query (in {})", s.user_query_dir.display()),
+    };
+    let area = centered(f.area(), 64, 5 + u16::from(p.error.is_some()) * 2);
+    let outer = block(t, title(t, heading), true);
+    let inner = outer.inner(area);
+    f.render_widget(Clear, area);
+    f.render_widget(outer, area);
+    let mut lines = vec![Line::styled(fit(&format!("{}_", p.input), inner.width as usize, t.glyphs.ellipsis), t.selection)];
+    if let Some(e) = &p.error {
+        lines.push(Line::styled(e.clone(), t.error));
+    }
+    lines.push(Line::styled(
+        format!("{} accept {} {} cancel", key(s, Context::Prompt, Cmd::Submit), t.glyphs.dot, key(s, Context::Prompt, Cmd::Close)),
+        t.dim,
+    ));
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// The catalog pane: `schema.table` of every table the tab's profile can query.
+pub fn draw_catalog(f: &mut Frame, s: &State, c: &CatalogView) {
+    let t = &s.theme;
+    let area = centered(f.area(), 60, f.area().height.saturating_sub(4));
+    let outer = block(t, title(t, format!("Catalog of {} ({})", c.profile, s.engine_of(&c.profile))), true);
+    let inner = outer.inner(area);
+    f.render_widget(Clear, area);
+    f.render_widget(outer, area);
+    let height = inner.height.saturating_sub(1) as usize;
+    let mut lines = Vec::new();
+    match &c.tables {
+        None => lines.push(Line::styled(format!("listing tables{}", t.glyphs.ellipsis), t.dim)),
+        Some(Err(e)) => lines.push(Line::styled(e.clone(), t.error)),
+        Some(Ok(tables)) if tables.is_empty() => lines.push(Line::styled("no tables", t.dim)),
+        Some(Ok(tables)) => {
+            let start = (c.selected + 1).saturating_sub(height.max(1));
+            for (i, table) in tables.iter().enumerate().skip(start).take(height) {
+                let text = fit(&format!("{}.{}", table.schema, table.name), inner.width as usize, t.glyphs.ellipsis);
+                let style = if i == c.selected { t.cell_cursor } else { t.text };
+                lines.push(Line::styled(text, style));
+            }
+        }
+    }
+    let footer = format!(
+        "{} insert the name {} {} close",
+        key(s, Context::Catalog, Cmd::Submit),
+        t.glyphs.dot,
+        key(s, Context::Catalog, Cmd::Close)
+    );
+    lines.resize(height, Line::default());
+    lines.push(Line::styled(footer, t.dim));
+    f.render_widget(Paragraph::new(lines), inner);
+}

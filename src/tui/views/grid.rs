@@ -1,0 +1,142 @@
+//! The result grid: a header line with rows and duration (and the truncation notice), the
+//! column names with the sort arrow, and only the visible cells, formatted as they are drawn.
+
+use arrow::array::Array;
+use arrow::datatypes::DataType;
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use crate::tui::grid::ResultSet;
+use crate::tui::state::{Focus, RunState, State};
+use crate::tui::theme::Theme;
+use crate::tui::views::{block, fit, focused, title};
+
+/// "1.2 s", "340 ms".
+pub fn duration(d: std::time::Duration) -> String {
+    if d.as_millis() < 1000 { format!("{} ms", d.as_millis()) } else { format!("{:.1} s", d.as_secs_f64()) }
+}
+
+/// 1234567 → "1,234,567".
+pub fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub fn draw(f: &mut Frame, s: &State, area: Rect) {
+    let t = &s.theme;
+    let has_focus = focused(s, Focus::Grid);
+    let run = s.tab().map(|tab| &tab.run).unwrap_or(&RunState::Idle);
+    let run_key = s.keymap.key_for(crate::tui::keymap::Context::Global, crate::tui::keymap::Cmd::Run).unwrap_or("f5");
+    let cancel_key = s.keymap.key_for(crate::tui::keymap::Context::Global, crate::tui::keymap::Cmd::Cancel).unwrap_or("ctrl-c");
+    let (header, body): (Line, Option<Paragraph>) = match run {
+        RunState::Idle => (Line::from(title(t, "Result")), Some(Paragraph::new(Line::styled(format!("{run_key} runs the statement under the cursor (or the selection)"), t.dim)))),
+        RunState::Running { since, .. } => {
+            let el = duration(s.now.saturating_duration_since(*since));
+            (Line::from(vec![title(t, "Result"), Span::styled(format!(" {} running {el} ", t.glyphs.running), t.running)]), Some(Paragraph::new(Line::styled(format!("running{} {cancel_key} cancels; you can keep editing", t.glyphs.ellipsis), t.dim))))
+        }
+        RunState::Failed(e) => (Line::from(vec![title(t, "Result"), Span::styled(" failed ", t.error)]), Some(Paragraph::new(Line::styled(e.clone(), t.error)).wrap(Wrap { trim: false }))),
+        RunState::Cancelled { after } => (Line::from(vec![title(t, "Result"), Span::styled(format!(" cancelled after {} ", duration(*after)), t.notice)]), None),
+        RunState::Ready(rs) => {
+            let mut spans = vec![title(t, "Result"), Span::styled(format!(" {} rows {} {} ", thousands(rs.rows()), t.glyphs.dot, duration(rs.out.elapsed)), t.ok)];
+            if rs.out.truncated {
+                spans.push(Span::styled(format!(" truncated at {} rows (row_cap) ", thousands(rs.rows())), t.error));
+            }
+            if rs.rows() > 0 {
+                spans.push(Span::styled(format!(" row {}/{} ", rs.row + 1, thousands(rs.rows())), t.dim));
+            }
+            (Line::from(spans), None)
+        }
+    };
+    let outer = block(t, header, has_focus);
+    let inner = outer.inner(area);
+    f.render_widget(outer, area);
+    if let Some(p) = body {
+        f.render_widget(p, inner);
+    }
+    if let RunState::Ready(rs) = run {
+        draw_cells(rs, t, has_focus, inner, f.buffer_mut());
+    }
+}
+
+fn is_numeric(dt: &DataType) -> bool {
+    dt.is_numeric()
+}
+
+/// Draws the header and the visible rows of `rs` into `buf` at `area`.
+pub fn draw_cells(rs: &ResultSet, t: &Theme, has_focus: bool, area: Rect, buf: &mut Buffer) {
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    let g = &t.glyphs;
+    let gutter = thousands(rs.rows().max(1)).len().max(3);
+    let right = area.x + area.width;
+    // One long column must not hide all the others on a narrow screen.
+    let cap = (area.width / 2).max(12);
+    // Columns that fit, from the leftmost shown.
+    let mut cols = Vec::new();
+    let mut x = area.x + gutter as u16 + 1;
+    for c in rs.left..rs.cols() {
+        if x >= right {
+            break;
+        }
+        let w = (rs.out.widths.get(c).copied().unwrap_or(3) as u16).min(cap).min(right - x);
+        cols.push((c, x, w));
+        x = x.saturating_add(w + 3);
+    }
+    let schema = rs.out.batch.schema();
+    for &(c, x, w) in &cols {
+        let field = schema.field(c);
+        let arrow = match rs.sort {
+            Some((sc, desc)) if sc == c => if desc { g.down } else { g.up },
+            _ => "",
+        };
+        let name = fit(&format!("{}{arrow}", field.name()), w as usize, g.ellipsis);
+        buf.set_stringn(x, area.y, &name, w as usize, t.header);
+        if x + w + 1 < right {
+            buf.set_stringn(x + w + 1, area.y, g.sep.trim(), 1, t.border);
+        }
+    }
+    let height = area.height.saturating_sub(1) as usize;
+    let numeric: Vec<bool> = cols.iter().map(|&(c, _, _)| is_numeric(schema.field(c).data_type())).collect();
+    let shown: Vec<usize> = cols.iter().map(|&(c, _, _)| c).collect();
+    let fmts = rs.formatters(&shown);
+    for (i, r) in (rs.top..rs.rows()).take(height).enumerate() {
+        let y = area.y + 1 + i as u16;
+        let src = rs.source_row(r);
+        let row_style = if r == rs.row { t.row_cursor } else { t.text };
+        buf.set_stringn(area.x, y, format!("{:>gutter$} ", r + 1), gutter + 1, t.dim);
+        for (k, &(c, x, w)) in cols.iter().enumerate() {
+            let (array, fmt) = &fmts[k];
+            let (text, style) = if array.is_null(src) {
+                (g.null.to_string(), t.null)
+            } else {
+                (fmt.as_ref().map(|f| f.value(src).to_string()).unwrap_or_else(|| "?".into()), t.text)
+            };
+            let text = fit(&text, w as usize, g.ellipsis);
+            let pad = (w as usize).saturating_sub(text.width());
+            let cell = if numeric[k] { format!("{}{text}", " ".repeat(pad)) } else { format!("{text}{}", " ".repeat(pad)) };
+            let style = if r == rs.row && c == rs.col && has_focus {
+                t.cell_cursor
+            } else if r == rs.row {
+                style.patch(row_style)
+            } else {
+                style
+            };
+            buf.set_stringn(x, y, &cell, w as usize, style);
+            if x + w + 1 < right {
+                buf.set_stringn(x + w + 1, y, g.sep.trim(), 1, t.border);
+            }
+        }
+    }
+}

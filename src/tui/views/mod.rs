@@ -1,0 +1,104 @@
+//! `draw(&State)`: renders the whole screen. Reads state only; never changes it.
+
+pub mod browser;
+pub mod chart;
+pub mod dialogs;
+pub mod editor;
+pub mod grid;
+pub mod help;
+pub mod status;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders};
+use unicode_width::UnicodeWidthChar;
+
+use crate::tui::state::{Focus, Overlay, State};
+use crate::tui::theme::Theme;
+use crate::tui::update::areas;
+
+/// Draws every pane, then the overlay on top.
+pub fn draw(f: &mut Frame, s: &State) {
+    let a = areas(s);
+    if let Some(r) = a.browser {
+        browser::draw_list(f, s, r);
+    }
+    if let Some(r) = a.preview {
+        browser::draw_preview(f, s, r);
+    }
+    editor::draw(f, s, a.editor);
+    grid::draw(f, s, a.grid);
+    if let Some(r) = a.chart {
+        chart::draw(f, s, r);
+    }
+    status::draw(f, s, a.status);
+    match &s.overlay {
+        Some(Overlay::Help { scroll }) => help::draw(f, s, *scroll),
+        Some(Overlay::Form(form)) => dialogs::draw_form(f, s, form),
+        Some(Overlay::Prompt(p)) => dialogs::draw_prompt(f, s, p),
+        Some(Overlay::Catalog(c)) => dialogs::draw_catalog(f, s, c),
+        None => {}
+    }
+}
+
+/// A bordered block with a title, highlighted when its pane has focus.
+pub fn block<'a>(theme: &Theme, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> {
+    let border = if focused { theme.border_focus } else { theme.border };
+    Block::default().borders(Borders::ALL).border_set(theme.glyphs.border).border_style(border).title(title)
+}
+
+/// A title span with padding.
+pub fn title<'a>(theme: &Theme, text: impl Into<String>) -> Span<'a> {
+    Span::styled(format!(" {} ", text.into()), theme.title)
+}
+
+pub fn focused(s: &State, pane: Focus) -> bool {
+    s.focus == pane && s.overlay.is_none()
+}
+
+/// `text` cut to `width` display columns, ending in `ellipsis` when cut.
+pub fn fit(text: &str, width: usize, ellipsis: &str) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return text.chars().filter(|c| !c.is_control()).collect();
+    }
+    let budget = width.saturating_sub(1);
+    for c in text.chars() {
+        if c.is_control() {
+            continue;
+        }
+        let w = c.width().unwrap_or(0);
+        if used + w > budget {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push_str(ellipsis);
+    }
+    out
+}
+
+/// A rectangle of `w`×`h` centred in `r` (clamped to it).
+pub fn centered(r: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(r.width);
+    let h = h.min(r.height);
+    Rect::new(r.x + (r.width - w) / 2, r.y + (r.height - h) / 2, w, h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_counts_display_width() {
+        assert_eq!(fit("삼성전자", 8, "…"), "삼성전자");
+        assert_eq!(fit("삼성전자", 6, "…"), "삼성…");
+        assert_eq!(fit("abc\tdef", 10, "~"), "abcdef");
+        assert_eq!(fit("abcdef", 4, "~"), "abc~");
+    }
+}

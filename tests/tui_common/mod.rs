@@ -1,0 +1,122 @@
+//! Shared by the workbench tests: a `State` built in memory (shipped keymap and theme, the
+//! repo's `queries/`), key helpers, a result batch with Korean names, NULL and empty strings,
+//! and rendering to text with ratatui's `TestBackend`.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use arrow::array::{Float64Array, Int32Array, StringArray};
+use arrow::datatypes::{DataType, Field, Schema};
+use arrow::record_batch::RecordBatch;
+use fathom::tui::browser::{self, Browser};
+use fathom::tui::grid::{QueryOutput, ResultSet};
+use fathom::tui::keymap::{Chord, DEFAULT_KEYMAP, Keymap};
+use fathom::tui::state::{Action, Effect, RunState, State};
+use fathom::tui::theme::{Glyphs, SHIPPED, Theme};
+use fathom::tui::update::update;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::KeyEvent;
+
+/// A workbench as it starts: the repo's saved queries, one empty tab, profile `local`.
+pub fn state(ascii: bool) -> State {
+    let keymap = Keymap::parse(DEFAULT_KEYMAP).unwrap();
+    let glyphs = if ascii { Glyphs::ascii() } else { Glyphs::unicode() };
+    let theme_text = if ascii { SHIPPED[3].1 } else { SHIPPED[0].1 };
+    let theme = Theme::parse(theme_text, glyphs).unwrap();
+    let items = browser::load(&[("queries".into(), PathBuf::from("queries"))]);
+    let mut s = State::new(keymap, theme, Browser::new(items), "local", Instant::now());
+    s.engines.insert("local".into(), "local".into());
+    s.user_query_dir = PathBuf::from("my-queries");
+    s.restore(None);
+    s.browser.select_first_query();
+    s
+}
+
+/// A key as the keymap writes it: "ctrl-q", "f5", "G", "enter".
+pub fn k(s: &str) -> KeyEvent {
+    let c = Chord::parse(s).unwrap_or_else(|| panic!("bad key {s}"));
+    KeyEvent::new(c.code, c.mods)
+}
+
+/// Presses one key; returns the effects.
+pub fn press(s: &mut State, key: &str) -> Vec<Effect> {
+    update(s, Action::Key(k(key)))
+}
+
+/// Types text, one character at a time.
+pub fn typ(s: &mut State, text: &str) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    for c in text.chars() {
+        let key = if c == '\n' { "enter".to_string() } else { c.to_string() };
+        fx.extend(press(s, &key));
+    }
+    fx
+}
+
+/// Advances the clock and ticks.
+pub fn tick_after(s: &mut State, d: Duration) -> Vec<Effect> {
+    s.now += d;
+    update(s, Action::Tick)
+}
+
+/// Rows with a Korean name, a NULL and an empty string.
+pub fn sample_batch(rows: usize) -> RecordBatch {
+    let names = ["Apple Inc.", "삼성전자", "SK하이닉스", "", "Microsoft Corporation with a very long name indeed"];
+    let schema = Schema::new(vec![
+        Field::new("meta_id", DataType::Int32, false),
+        Field::new("name", DataType::Utf8, true),
+        Field::new("sector", DataType::Utf8, true),
+        Field::new("adj_close", DataType::Float64, true),
+    ]);
+    let ids: Vec<i32> = (1..=rows as i32).collect();
+    let name: Vec<Option<&str>> = (0..rows).map(|i| Some(names[i % names.len()])).collect();
+    let sector: Vec<Option<&str>> = (0..rows).map(|i| if i % 3 == 2 { None } else { Some("Technology") }).collect();
+    let price: Vec<Option<f64>> = (0..rows).map(|i| if i % 4 == 3 { None } else { Some(100.0 + i as f64 * 0.25) }).collect();
+    RecordBatch::try_new(
+        Arc::new(schema),
+        vec![
+            Arc::new(Int32Array::from(ids)),
+            Arc::new(StringArray::from(name)),
+            Arc::new(StringArray::from(sector)),
+            Arc::new(Float64Array::from(price)),
+        ],
+    )
+    .unwrap()
+}
+
+/// Puts a finished result into the active tab.
+pub fn with_result(s: &mut State, rows: usize, truncated: bool) {
+    let out = QueryOutput::new(sample_batch(rows), truncated, Duration::from_millis(420));
+    let id = s.fresh_id();
+    if let Some(tab) = s.tab_mut() {
+        tab.run = RunState::Ready(Box::new(ResultSet::new(id, out)));
+    }
+}
+
+/// The screen as text, one line per row.
+pub fn render(s: &mut State, w: u16, h: u16) -> String {
+    update(s, Action::Resize(w, h));
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| fathom::tui::views::draw(f, s)).unwrap();
+    let buf = term.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..w {
+            let sym = buf[(x, y)].symbol();
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            line.push_str(sym);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,324 @@
+//! Pure `update` tests of the workbench's key flows: keys and task replies in, state and
+//! effects out. No terminal, no engine, no files written.
+
+mod tui_common;
+
+use std::time::Duration;
+
+use fathom::library::ParamValue;
+use fathom::tui::grid::{Cell, QueryOutput};
+use fathom::tui::state::{Action, Effect, EstimateState, Focus, Overlay, PromptKind, RunState};
+use fathom::tui::update::update;
+use tui_common::{press, state, tick_after, typ, with_result};
+
+/// A run effect's query id, SQL and parameter values.
+type Run = (u64, String, Vec<(String, String)>);
+
+fn run_effect(fx: &[Effect]) -> Option<Run> {
+    fx.iter().find_map(|e| match e {
+        Effect::RunQuery { id, sql, given, .. } => Some((*id, sql.clone(), given.clone())),
+        _ => None,
+    })
+}
+
+#[test]
+fn browser_filter_opens_a_saved_query_whose_typed_form_validates_then_runs_with_bound_values() {
+    let mut s = state(false);
+    assert_eq!(s.focus, Focus::Browser);
+    press(&mut s, "/");
+    typ(&mut s, "dailyprices");
+    assert_eq!(s.browser.selected_query().unwrap().stem, "daily_prices");
+    press(&mut s, "enter");
+    // A new tab with the saved query's text, its profile, and the parameter form.
+    assert_eq!(s.tabs.len(), 2);
+    assert_eq!((s.active, s.focus), (1, Focus::Editor));
+    let tab = &s.tabs[1];
+    assert_eq!((tab.title.as_str(), tab.profile.as_str()), ("daily_prices", "local"));
+    assert!(tab.text().contains("WHERE m.ticker = :ticker"));
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("no form: {:?}", s.overlay) };
+    let values: Vec<(&str, &str)> = form.fields.iter().map(|f| (f.decl.name.as_str(), f.value.as_str())).collect();
+    assert_eq!(values, vec![("ticker", "AAPL"), ("start_date", "2024-01-01")]);
+
+    // A bad date is refused in place, with the reason, and nothing runs.
+    press(&mut s, "tab");
+    for _ in 0..10 {
+        press(&mut s, "backspace");
+    }
+    typ(&mut s, "2024-13-01");
+    let fx = press(&mut s, "enter");
+    assert!(fx.is_empty());
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("form closed on a bad date") };
+    assert!(form.fields[1].error.as_deref().unwrap().contains("not a date"), "{:?}", form.fields[1].error);
+
+    // Fixed: accepted; the values are kept on the tab.
+    for _ in 0..5 {
+        press(&mut s, "backspace");
+    }
+    typ(&mut s, "06-01");
+    press(&mut s, "shift-tab");
+    typ(&mut s, "' OR 1=1 --");
+    assert!(press(&mut s, "enter").is_empty());
+    assert!(s.overlay.is_none());
+
+    // F5 runs the statement with :placeholders intact; values travel separately.
+    let fx = press(&mut s, "f5");
+    let (id, sql, given) = run_effect(&fx).expect("a RunQuery effect");
+    assert!(sql.starts_with("-- name: Daily prices") || sql.contains("SELECT p.trade_date"), "{sql}");
+    assert!(sql.contains(":ticker") && sql.contains(":start_date") && !sql.contains("OR 1=1"), "{sql}");
+    assert_eq!(given, vec![("ticker".into(), "AAPL' OR 1=1 --".into()), ("start_date".into(), "2024-06-01".into())]);
+    assert!(matches!(s.tabs[1].run, RunState::Running { id: r, .. } if r == id));
+}
+
+#[test]
+fn binding_the_form_values_keeps_them_out_of_the_sql() {
+    // What the runtime does with a RunQuery effect: `library::bind`.
+    let decls = vec![fathom::library::ParamDecl { name: "t".into(), ty: fathom::library::ParamType::Text, default: None }];
+    let b = fathom::library::bind("SELECT 1 WHERE x = :t", &decls, &[("t".into(), "' OR 1=1 --".into())], fathom::library::PlaceholderStyle::Dollar).unwrap();
+    assert_eq!(b.sql, "SELECT 1 WHERE x = $1");
+    assert_eq!(b.values, vec![ParamValue::Text("' OR 1=1 --".into())]);
+}
+
+#[test]
+fn runs_the_statement_under_the_cursor_or_the_selection() {
+    let mut s = state(false);
+    press(&mut s, "f3");
+    typ(&mut s, "SELECT 1 AS a;\nSELECT ';' AS b; -- two\n");
+    // The cursor is on the empty last line: the statement before it runs.
+    let (_, sql, _) = run_effect(&press(&mut s, "f5")).unwrap();
+    assert_eq!(sql, "SELECT ';' AS b");
+    press(&mut s, "up");
+    press(&mut s, "up");
+    let (_, sql, _) = run_effect(&press(&mut s, "ctrl-r")).unwrap();
+    assert_eq!(sql, "SELECT 1 AS a");
+    // A selection wins: select "SELECT 1" with shift-right.
+    press(&mut s, "home");
+    for _ in 0.."SELECT 1".len() {
+        press(&mut s, "shift-right");
+    }
+    let (_, sql, _) = run_effect(&press(&mut s, "f5")).unwrap();
+    assert_eq!(sql, "SELECT 1");
+}
+
+#[test]
+fn undeclared_parameters_ask_before_running() {
+    let mut s = state(false);
+    press(&mut s, "f3");
+    typ(&mut s, "SELECT * FROM reference.tb_meta WHERE ticker = :ticker");
+    assert!(run_effect(&press(&mut s, "f5")).is_none());
+    let Some(Overlay::Form(form)) = &s.overlay else { panic!("expected the form") };
+    assert!(form.then_run);
+    assert_eq!(form.fields[0].decl.name, "ticker");
+    typ(&mut s, "MSFT");
+    let (_, _, given) = run_effect(&press(&mut s, "enter")).expect("runs once accepted");
+    assert_eq!(given, vec![("ticker".into(), "MSFT".into())]);
+}
+
+#[test]
+fn stale_replies_are_dropped_and_cancel_drops_the_run() {
+    let mut s = state(false);
+    press(&mut s, "f3");
+    typ(&mut s, "SELECT 1");
+    let (first, _, _) = run_effect(&press(&mut s, "f5")).unwrap();
+    let fx = press(&mut s, "f5");
+    let (second, _, _) = run_effect(&fx).unwrap();
+    assert!(fx.iter().any(|e| matches!(e, Effect::Cancel { id } if *id == first)), "{fx:?}");
+    let out = QueryOutput::new(tui_common::sample_batch(3), false, Duration::from_millis(5));
+    update(&mut s, Action::QueryDone { id: first, result: Ok(out.clone()) });
+    assert!(matches!(s.tabs[0].run, RunState::Running { id, .. } if id == second), "a stale reply replaced the run");
+    update(&mut s, Action::QueryDone { id: second, result: Ok(out.clone()) });
+    assert!(matches!(&s.tabs[0].run, RunState::Ready(rs) if rs.rows() == 3));
+
+    let (third, _, _) = run_effect(&press(&mut s, "f5")).unwrap();
+    s.now += Duration::from_millis(1500);
+    let fx = press(&mut s, "ctrl-c");
+    assert!(fx.iter().any(|e| matches!(e, Effect::Cancel { id } if *id == third)));
+    assert!(matches!(s.tabs[0].run, RunState::Cancelled { after } if after == Duration::from_millis(1500)));
+    update(&mut s, Action::QueryDone { id: third, result: Ok(out) });
+    assert!(matches!(s.tabs[0].run, RunState::Cancelled { .. }));
+    // Failures show in place.
+    let (fourth, _, _) = run_effect(&press(&mut s, "f5")).unwrap();
+    update(&mut s, Action::QueryDone { id: fourth, result: Err("query failed: no such table".into()) });
+    assert!(matches!(&s.tabs[0].run, RunState::Failed(e) if e.contains("no such table")));
+}
+
+#[test]
+fn grid_moves_jumps_sorts_copies_and_exports() {
+    let mut s = state(false);
+    with_result(&mut s, 100, false);
+    press(&mut s, "f4");
+    press(&mut s, "j");
+    press(&mut s, "j");
+    press(&mut s, "l");
+    let rs = |s: &fathom::tui::state::State| match &s.tabs[0].run {
+        RunState::Ready(rs) => (rs.row, rs.col, rs.top),
+        _ => panic!("no result"),
+    };
+    assert_eq!(rs(&s), (2, 1, 0));
+    press(&mut s, "G");
+    let (row, _, top) = rs(&s);
+    assert_eq!(row, 99);
+    assert!(top > 0, "the window scrolled to the end");
+    press(&mut s, ":");
+    typ(&mut s, "49");
+    press(&mut s, "enter");
+    assert_eq!(rs(&s).0, 48);
+    press(&mut s, ":");
+    typ(&mut s, "500");
+    press(&mut s, "enter");
+    assert!(matches!(&s.overlay, Some(Overlay::Prompt(p)) if p.error.as_deref() == Some("rows are numbered 1 to 100")));
+    press(&mut s, "esc");
+
+    // Copy a cell: row 49 (index 48) of `name` is names[48 % 5] = "" (empty, not NULL).
+    let fx = press(&mut s, "y");
+    assert!(matches!(&fx[..], [Effect::Copy(t)] if t.is_empty()), "{fx:?}");
+    let fx = press(&mut s, "Y");
+    assert!(matches!(&fx[..], [Effect::Copy(t)] if t == "49\t\tTechnology\t112.0"), "{fx:?}");
+
+    // Sort asks a task; the reply reorders the rows.
+    let fx = press(&mut s, "s");
+    let Some(Effect::Sort { query_id, sort, batch }) = fx.into_iter().next() else { panic!("no sort effect") };
+    assert_eq!(sort, Some((1, false)));
+    let order = fathom::tui::grid::sort_order(&batch, 1, false).map(Some);
+    update(&mut s, Action::Sorted { query_id, sort, order });
+    match &s.tabs[0].run {
+        RunState::Ready(rs) => {
+            assert_eq!(rs.sort, Some((1, false)));
+            assert_eq!(rs.cell(0, 1), Cell::Value(String::new()));
+            assert_eq!(rs.cell(99, 1), Cell::Value("삼성전자".into()));
+        }
+        _ => panic!("no result"),
+    }
+
+    // Export: the file name picks the format; a bad one is explained.
+    press(&mut s, "e");
+    assert!(matches!(&s.overlay, Some(Overlay::Prompt(p)) if p.kind == PromptKind::Export && p.input == "result.csv"));
+    for _ in 0..3 {
+        press(&mut s, "backspace");
+    }
+    typ(&mut s, "txt");
+    assert!(press(&mut s, "enter").is_empty());
+    assert!(matches!(&s.overlay, Some(Overlay::Prompt(p)) if p.error.as_deref().unwrap_or("").contains(".parquet")));
+    for _ in 0..3 {
+        press(&mut s, "backspace");
+    }
+    typ(&mut s, "parquet");
+    let fx = press(&mut s, "enter");
+    assert!(matches!(&fx[..], [Effect::Export { path, batch }] if path.to_str() == Some("result.parquet") && batch.num_rows() == 100 && batch.column(1).is_valid(0)), "{fx:?}");
+    assert!(s.overlay.is_none());
+}
+
+#[test]
+fn edits_are_autosaved_soon_and_estimated_after_a_pause() {
+    let mut s = state(false);
+    press(&mut s, "f3");
+    typ(&mut s, "SELECT 42");
+    assert!(tick_after(&mut s, Duration::from_millis(100)).is_empty());
+    let fx = tick_after(&mut s, Duration::from_millis(300));
+    let estimate = fx.iter().find_map(|e| match e {
+        Effect::Estimate { sql, profile, .. } => Some((sql.clone(), profile.clone())),
+        _ => None,
+    });
+    assert_eq!(estimate, Some(("SELECT 42".into(), "local".into())));
+    assert_eq!(s.tabs[0].estimate, EstimateState::Pending);
+    let fx = tick_after(&mut s, Duration::from_millis(400));
+    let saved = fx.iter().find_map(|e| match e {
+        Effect::Autosave(session) => Some(session.clone()),
+        _ => None,
+    });
+    let saved = saved.expect("autosave within a second of the edit");
+    assert_eq!(saved.tabs[0].text, "SELECT 42");
+    assert!(tick_after(&mut s, Duration::from_secs(5)).is_empty(), "nothing new to save");
+    // The estimate slot: no estimator yet shows "—".
+    let tab = s.tabs[0].id;
+    update(&mut s, Action::EstimateDone { tab, result: Ok(None) });
+    assert_eq!(s.tabs[0].estimate, EstimateState::None);
+}
+
+#[test]
+fn idle_ticks_do_not_redraw_and_running_ones_do() {
+    let mut s = state(false);
+    s.dirty = false;
+    tick_after(&mut s, Duration::from_millis(100));
+    assert!(!s.dirty);
+    press(&mut s, "f3");
+    typ(&mut s, "SELECT 1");
+    press(&mut s, "f5");
+    s.dirty = false;
+    tick_after(&mut s, Duration::from_millis(100));
+    assert!(s.dirty, "the elapsed time on screen moves");
+}
+
+#[test]
+fn tabs_help_profiles_and_quit() {
+    let mut s = state(false);
+    s.engines.insert("research".into(), "local".into());
+    press(&mut s, "ctrl-t");
+    assert_eq!((s.tabs.len(), s.active), (2, 1));
+    press(&mut s, "f8");
+    assert_eq!(s.tabs[1].profile, "research");
+    press(&mut s, "alt-left");
+    assert_eq!(s.active, 0);
+    press(&mut s, "ctrl-w");
+    assert_eq!((s.tabs.len(), s.tabs[0].profile.as_str()), (1, "research"));
+    press(&mut s, "f1");
+    assert!(matches!(s.overlay, Some(Overlay::Help { .. })));
+    press(&mut s, "j");
+    assert!(matches!(s.overlay, Some(Overlay::Help { scroll: 1 })));
+    press(&mut s, "esc");
+    assert!(s.overlay.is_none());
+    let fx = press(&mut s, "ctrl-q");
+    assert!(s.quit);
+    assert!(matches!(&fx[..], [Effect::Autosave(_), Effect::Quit]), "{fx:?}");
+}
+
+#[test]
+fn save_as_writes_a_saved_query_with_a_header() {
+    let mut s = state(false);
+    press(&mut s, "f3");
+    typ(&mut s, "SELECT 1");
+    press(&mut s, "ctrl-s");
+    for _ in 0.."my-queries/untitled.sql".len() {
+        press(&mut s, "backspace");
+    }
+    typ(&mut s, "ones");
+    let fx = press(&mut s, "enter");
+    let Some(Effect::SaveFile { path, text }) = fx.into_iter().next() else { panic!("no save effect") };
+    assert_eq!(path.to_str(), Some("my-queries/ones.sql"));
+    assert_eq!(text, "-- name: ones\n-- engine: any\nSELECT 1\n");
+    assert_eq!(s.tabs[0].title, "ones");
+}
+
+#[test]
+fn a_saved_query_appears_in_the_browser() {
+    let mut s = state(false);
+    let before = s.browser.items.len();
+    let path = std::path::PathBuf::from("my-queries/ones.sql");
+    update(&mut s, Action::Saved { path: path.clone(), text: "-- name: Ones\nSELECT 1\n".into() });
+    assert_eq!(s.browser.items.len(), before + 1);
+    let q = s.browser.items.iter().find(|q| q.path == path).unwrap();
+    assert_eq!((q.title(), q.group.as_str()), ("Ones", "my queries"));
+    update(&mut s, Action::Saved { path: path.clone(), text: "-- name: Ones again\nSELECT 1\n".into() });
+    assert_eq!(s.browser.items.len(), before + 1, "saving again replaces the entry");
+}
+
+#[test]
+fn catalog_lists_the_profiles_tables_and_inserts_a_name() {
+    use fathom::engine::TableInfo;
+    let mut s = state(false);
+    press(&mut s, "f3");
+    typ(&mut s, "SELECT * FROM ");
+    let fx = press(&mut s, "f9");
+    assert!(matches!(&fx[..], [Effect::LoadCatalog { profile }] if profile == "local"), "{fx:?}");
+    assert!(matches!(&s.overlay, Some(Overlay::Catalog(c)) if c.tables.is_none()));
+    let tables = vec![
+        TableInfo { schema: "market_data".into(), name: "us_stocks_price".into() },
+        TableInfo { schema: "reference".into(), name: "tb_meta".into() },
+    ];
+    update(&mut s, Action::Catalog { profile: "other".into(), result: Ok(vec![]) });
+    assert!(matches!(&s.overlay, Some(Overlay::Catalog(c)) if c.tables.is_none()), "a reply for another profile is dropped");
+    update(&mut s, Action::Catalog { profile: "local".into(), result: Ok(tables) });
+    press(&mut s, "j");
+    press(&mut s, "enter");
+    assert!(s.overlay.is_none());
+    assert_eq!(s.tabs[0].text(), "SELECT * FROM reference.tb_meta");
+}
