@@ -2,6 +2,7 @@
 //! named), and the series, either one per numeric column (wide data) or one per value of a
 //! key column (long data, e.g. `ticker` or `port_id`). NULL points are skipped.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use arrow::array::{Array, ArrayRef, AsArray};
@@ -84,16 +85,20 @@ pub fn extract(batches: &[RecordBatch], spec: &ChartSpec) -> Result<SeriesSet, C
                 if !xv.is_finite() || !yv.is_finite() {
                     continue;
                 }
-                let name = match &keys {
-                    Some(k) if ys.len() > 1 => format!("{} {y_name}", k[row]),
-                    Some(k) => k[row].clone(),
-                    None => y_name.clone(),
+                let joined;
+                let name: &str = match &keys {
+                    Some(k) if ys.len() > 1 => {
+                        joined = format!("{} {y_name}", k[row]);
+                        &joined
+                    }
+                    Some(k) => &k[row],
+                    None => y_name,
                 };
-                let at = match by_name.get(&name) {
+                let at = match by_name.get(name) {
                     Some(&at) => at,
                     None => {
-                        by_name.insert(name.clone(), series.len());
-                        series.push(Series { name, xs: Vec::new(), ys: Vec::new() });
+                        by_name.insert(name.to_string(), series.len());
+                        series.push(Series { name: name.to_string(), xs: Vec::new(), ys: Vec::new() });
                         series.len() - 1
                     }
                 };
@@ -178,10 +183,14 @@ fn x_values(col: &ArrayRef, kind: XKind) -> Result<Vec<Option<f64>>, ChartError>
     })
 }
 
-fn key_values(col: &ArrayRef) -> Result<Vec<String>, ChartError> {
+/// Each row's key as text: borrowed from string columns, formatted for other types.
+fn key_values(col: &ArrayRef) -> Result<Vec<Cow<'_, str>>, ChartError> {
+    if let Some(strings) = col.as_string_opt::<i32>() {
+        return Ok(strings.iter().map(|v| Cow::Borrowed(v.unwrap_or("NULL"))).collect());
+    }
     let fmt = ArrayFormatter::try_new(col.as_ref(), &FormatOptions::default().with_null("NULL"))
         .map_err(|e| ChartError::Draw(e.to_string()))?;
-    Ok((0..col.len()).map(|i| fmt.value(i).to_string()).collect())
+    Ok((0..col.len()).map(|i| Cow::Owned(fmt.value(i).to_string())).collect())
 }
 
 fn sort_by_x(s: &mut Series) {

@@ -157,3 +157,29 @@ fn many_series_are_capped_with_a_note() {
     assert!(out.contains("+3 more series not shown"), "{out}");
     let _ = DataType::Null;
 }
+
+#[test]
+fn draws_only_inside_its_area_of_a_larger_buffer() {
+    let whole = ratatui::layout::Rect::new(0, 0, 120, 40);
+    let pane = ratatui::layout::Rect::new(50, 10, 60, 20);
+    let mut buf = ratatui::buffer::Buffer::empty(whole);
+    render_chart(&[nav()], &ChartSpec::default(), &ChartView::default(), &ChartStyle::default(), pane, &mut buf).unwrap();
+    let mut inside = 0;
+    for y in 0..40 {
+        for x in 0..120 {
+            let drawn = buf[(x, y)].symbol() != " ";
+            if pane.contains(ratatui::layout::Position { x, y }) {
+                inside += usize::from(drawn);
+            } else {
+                assert!(!drawn, "drew outside the pane at ({x}, {y})");
+            }
+        }
+    }
+    assert!(inside > 100, "{inside} cells drawn");
+    // Series cells carry the theme colour of their series.
+    let coloured = (pane.y..pane.bottom())
+        .flat_map(|y| (pane.x..pane.right()).map(move |x| (x, y)))
+        .filter(|&(x, y)| ('\u{2801}'..='\u{28ff}').contains(&buf[(x, y)].symbol().chars().next().unwrap_or(' ')))
+        .all(|(x, y)| buf[(x, y)].fg == ratatui::style::Color::Cyan);
+    assert!(coloured);
+}
