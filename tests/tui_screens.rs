@@ -99,3 +99,36 @@ fn null_is_styled_apart_from_an_empty_string() {
     let cell: String = (name_x..name_x + 10).map(|x| buf[(x, row4_y)].symbol()).collect();
     assert_eq!(cell, " ".repeat(10), "{}", line(row4_y));
 }
+
+/// The chart pane (F7) draws the active result with the chart module, or says why not.
+#[test]
+fn chart_pane_follows_the_result_and_explains_bad_input() {
+    use std::sync::Arc;
+
+    use arrow::array::{Date32Array, Float64Array};
+    use arrow::datatypes::{DataType, Field, Schema};
+    use arrow::record_batch::RecordBatch;
+    use fathom::tui::grid::{QueryOutput, ResultSet};
+
+    let mut s = state(false);
+    press(&mut s, "f7");
+    with_result(&mut s, 50, false);
+    let screen = render(&mut s, 160, 48);
+    assert!(screen.contains("Chart") && screen.contains("date"), "no date column is explained:\n{screen}");
+
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("trade_date", DataType::Date32, false),
+        Field::new("total_value", DataType::Float64, false),
+    ]));
+    let days: Vec<i32> = (19_700..19_900).collect();
+    let values: Vec<f64> = days.iter().map(|d| 1000.0 + f64::from(d % 37) * 3.0).collect();
+    let batch = RecordBatch::try_new(schema, vec![Arc::new(Date32Array::from(days)), Arc::new(Float64Array::from(values))]).unwrap();
+    let id = s.fresh_id();
+    if let Some(tab) = s.tab_mut() {
+        tab.run = RunState::Ready(Box::new(ResultSet::new(id, QueryOutput::new(batch, false, Duration::from_millis(5)))));
+    }
+    let screen = render(&mut s, 160, 48);
+    let braille = screen.chars().filter(|c| ('\u{2801}'..='\u{28FF}').contains(c)).count();
+    assert!(braille > 50, "the pane plots the series in braille:\n{screen}");
+    assert!(screen.contains("* total_value  last 1090.0  min 1000.0") && screen.contains("1100┤"), "legend and value axis:\n{screen}");
+}
