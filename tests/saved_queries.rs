@@ -54,6 +54,20 @@ fn every_query_runs_on_the_demo_lake_with_its_defaults() {
     }
 }
 
+/// Runs `scripts/trino_parse.py` on `[{file, sql}]` and returns its verdicts.
+fn trino_parse(python: &Path, items: &serde_json::Value) -> Vec<serde_json::Value> {
+    let mut child = std::process::Command::new(python)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/trino_parse.py"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    serde_json::to_writer(child.stdin.take().unwrap(), items).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 #[test]
 fn athena_bound_queries_parse_as_trino_sql() {
     let Some(python) = python() else { return };
@@ -67,28 +81,12 @@ fn athena_bound_queries_parse_as_trino_sql() {
         let bound = bind(&text, &header.params, &extra_params(&header), PlaceholderStyle::Question).unwrap();
         items.push(serde_json::json!({"file": path.display().to_string(), "sql": bound.sql}));
     }
-    let mut child = std::process::Command::new(&python)
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/trino_parse.py"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    serde_json::to_writer(child.stdin.take().unwrap(), &items).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    let results: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let results = trino_parse(&python, &serde_json::Value::Array(items.clone()));
     assert_eq!(results.len(), items.len());
     let bad: Vec<String> = results.iter().filter(|r| r["ok"] != true).map(|r| format!("{}: {}", r["file"], r["error"])).collect();
     assert!(bad.is_empty(), "not Trino SQL:\n{}", bad.join("\n"));
     // The check itself rejects what Trino would: a DataFusion-only spelling fails.
     let probe = serde_json::json!([{"file": "probe", "sql": "SELECT a FROM t WHERE x = ANY [1, 2"}]);
-    let mut child = std::process::Command::new(&python)
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/trino_parse.py"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    serde_json::to_writer(child.stdin.take().unwrap(), &probe).unwrap();
-    let out: Vec<serde_json::Value> = serde_json::from_slice(&child.wait_with_output().unwrap().stdout).unwrap();
+    let out = trino_parse(&python, &probe);
     assert_eq!(out[0]["ok"], false);
 }
