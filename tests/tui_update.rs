@@ -322,3 +322,24 @@ fn catalog_lists_the_profiles_tables_and_inserts_a_name() {
     assert!(s.overlay.is_none());
     assert_eq!(s.tabs[0].text(), "SELECT * FROM reference.tb_meta");
 }
+
+#[test]
+fn chart_view_keys_cycle_the_view_zoom_and_pan_from_the_grid() {
+    use fathom::chart::ViewMode;
+    let mut s = state(false);
+    tui_common::with_result(&mut s, 20, false);
+    press(&mut s, "f4");
+    assert!(!s.show_chart);
+    press(&mut s, "v");
+    assert!(s.show_chart, "a chart key shows the pane");
+    assert_eq!(s.chart_view.mode, ViewMode::Rebased);
+    press(&mut s, "+");
+    assert_eq!(s.chart_view.window, (0.25, 0.75));
+    press(&mut s, "<");
+    assert_eq!(s.chart_view.window, (0.125, 0.625));
+    press(&mut s, "v");
+    press(&mut s, "v");
+    assert_eq!(s.chart_view.mode, ViewMode::Drawdown);
+    press(&mut s, "0");
+    assert_eq!((s.chart_view.mode, s.chart_view.window), (ViewMode::Raw, (0.0, 1.0)));
+}

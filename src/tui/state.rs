@@ -185,6 +185,8 @@ pub struct State {
     pub user_query_dir: PathBuf,
     /// The chart pane's slot (see `views/chart.rs`).
     pub show_chart: bool,
+    /// The chart pane's view: mode and zoom/pan window.
+    pub chart_view: crate::chart::ChartView,
     pub next_id: u64,
     pub autosave_due: Option<Instant>,
     pub estimate_due: Option<Instant>,
@@ -243,6 +245,7 @@ impl State {
             row_cap: 1_000_000,
             user_query_dir: PathBuf::from("queries"),
             show_chart: false,
+            chart_view: crate::chart::ChartView::default(),
             next_id: 1,
             autosave_due: None,
             estimate_due: None,

@@ -1,14 +1,15 @@
 //! The chart pane: the active tab's result drawn by `crate::chart::render_chart`, following
 //! the saved query's `-- chart:` header line (else: first date column, every numeric column).
 //! Braille on Unicode terminals, ASCII markers with `--ascii`/TERM=dumb, no colour in mono.
-//! Toggle: `toggle_chart` (F7). Bad input (no date column, …) is said in the pane.
+//! Toggle: `toggle_chart` (F7); in the grid, `v` cycles the view (raw, rebased, log,
+//! drawdown), `+`/`-` zoom, `<`/`>` pan, `0` resets. Bad input is said in the pane.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::chart::{ChartSpec, ChartStyle, ChartView, GlyphMode, render_chart};
+use crate::chart::{ChartSpec, ChartStyle, GlyphMode, render_chart};
 use crate::library::parse_header;
 use crate::tui::state::{RunState, State};
 use crate::tui::views::{block, title};
@@ -47,7 +48,7 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
         None => ChartSpec::default(),
     };
     let batches = [result.out.batch.clone()];
-    if let Err(e) = render_chart(&batches, &spec, &ChartView::default(), &style_for(s), inner, f.buffer_mut()) {
+    if let Err(e) = render_chart(&batches, &spec, &s.chart_view, &style_for(s), inner, f.buffer_mut()) {
         message(f, e.to_string());
     }
 }
