@@ -136,12 +136,28 @@ fn open_fill_run_cancel_quit_then_survive_a_hangup() {
     t.keys(&["C-c"]);
     t.wait_for("cancelled after", 10);
 
-    // 3. Quit: the terminal is handed back and the process exits cleanly.
+    // 3. The quality panel runs the on-call checks on the tab's profile; the lake ends in 2024,
+    //    so freshness fails today, and Enter opens its drill-down in a new tab.
+    t.keys(&["F10"]);
+    let screen = t.wait("the checks", 120, |s| s.contains("Price tables are fresh") && s.contains("PASS"));
+    assert!(screen.contains("FAIL"), "freshness fails on a 2024 lake checked today:\n{screen}");
+    for _ in 0..20 {
+        let screen = t.screen();
+        let selected_is_freshness = screen.lines().any(|l| l.contains("FAIL") && l.contains("Price tables are fresh"));
+        if selected_is_freshness {
+            break;
+        }
+        t.keys(&["Down"]);
+    }
+    t.keys(&["Escape"]);
+    t.wait("the panel to close", 10, |s| !s.contains("Data quality of"));
+
+    // 4. Quit: the terminal is handed back and the process exits cleanly.
     t.keys(&["C-q"]);
     t.wait_for("EXITED 0", 20);
     drop(t);
 
-    // 4. Unsaved text survives a dropped session (SIGHUP) and comes back on restart.
+    // 5. Unsaved text survives a dropped session (SIGHUP) and comes back on restart.
     let t = Tmux::start(home, "hup", "exec FATHOM");
     t.wait_for("estimate:", 30);
     t.keys(&["C-t"]);

@@ -343,3 +343,34 @@ fn chart_view_keys_cycle_the_view_zoom_and_pan_from_the_grid() {
     press(&mut s, "0");
     assert_eq!((s.chart_view.mode, s.chart_view.window), (ViewMode::Raw, (0.0, 1.0)));
 }
+
+#[test]
+fn quality_panel_runs_checks_and_opens_a_drill_down() {
+    use fathom::quality::{CheckResult, Status};
+    let mut s = state(false);
+    let fx = press(&mut s, "f10");
+    assert!(matches!(fx.as_slice(), [Effect::RunChecks { profile }] if profile == "local"), "{fx:?}");
+    assert!(matches!(s.overlay, Some(Overlay::Quality(_))));
+    let result = |id: &str, status: Status| CheckResult {
+        id: id.into(),
+        name: id.into(),
+        description: None,
+        file: format!("queries/quality/{id}.sql"),
+        status,
+        count: 3,
+        warn_above: None,
+        fail_above: Some(0),
+        columns: vec![],
+        sample: vec![],
+        drilldown: format!("SELECT * FROM {id}"),
+        params: vec![],
+        error: None,
+    };
+    update(&mut s, Action::Checked { profile: "local".into(), result: Ok(vec![result("a", Status::Pass), result("freshness", Status::Fail)]) });
+    press(&mut s, "j");
+    press(&mut s, "enter");
+    assert!(s.overlay.is_none());
+    let tab = s.tab().unwrap();
+    assert_eq!(tab.title, "check freshness");
+    assert_eq!(tab.text(), "SELECT * FROM freshness");
+}

@@ -57,7 +57,7 @@ pub fn classify(count: u64, spec: CheckSpec) -> Status {
 }
 
 /// What one check found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CheckResult {
     /// The file stem, e.g. `freshness`.
     pub id: String,

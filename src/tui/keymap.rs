@@ -88,6 +88,7 @@ commands! {
     SaveQuery "save_query" "save the tab as a saved query",
     ToggleChart "toggle_chart" "show or hide the chart pane",
     Catalog "catalog" "catalog: the tables of this tab's profile (enter inserts the name)",
+    Quality "quality" "data-quality checks of this tab's profile (enter opens a check's drill-down)",
     Up "up" "move up",
     Down "down" "move down",
     Left "left" "move left",

@@ -210,6 +210,22 @@ fn run_effect(
                 let _ = tx.send(Action::Catalog { profile, result });
             });
         }
+        Effect::RunChecks { profile } => {
+            let engines = engines.clone();
+            tokio::spawn(async move {
+                let result = match engines.get(&profile).await {
+                    Ok(engine) => match crate::quality::builtin_checks() {
+                        Ok(checks) => {
+                            let today = chrono::Local::now().date_naive();
+                            Ok(crate::quality::run_loaded(engine.as_ref(), &checks, today).await)
+                        }
+                        Err(e) => Err(e.to_string()),
+                    },
+                    Err(e) => Err(e),
+                };
+                let _ = tx.send(Action::Checked { profile, result });
+            });
+        }
         Effect::Estimate { tab, profile, sql } => {
             let engines = engines.clone();
             tokio::spawn(async move {

@@ -145,11 +145,21 @@ pub struct CatalogView {
     pub selected: usize,
 }
 
+/// The quality panel: the data-quality checks run on a profile (enter opens a drill-down).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QualityView {
+    pub profile: String,
+    /// `None` while running; the error says why the checks could not run.
+    pub results: Option<Result<Vec<crate::quality::CheckResult>, String>>,
+    pub selected: usize,
+}
+
 /// What is drawn over the panes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     Help { scroll: usize },
     Catalog(CatalogView),
+    Quality(QualityView),
     Form(ParamForm),
     Prompt(Prompt),
 }
@@ -206,6 +216,7 @@ pub enum Action {
     Sorted { query_id: u64, sort: Option<(usize, bool)>, order: Result<Option<Vec<u32>>, String> },
     EstimateDone { tab: u64, result: Result<Option<String>, String> },
     Catalog { profile: String, result: Result<Vec<crate::engine::TableInfo>, String> },
+    Checked { profile: String, result: Result<Vec<crate::quality::CheckResult>, String> },
     /// A saved query was written: the browser shows it.
     Saved { path: PathBuf, text: String },
     Notify { text: String, error: bool },
@@ -217,6 +228,7 @@ pub enum Effect {
     RunQuery { id: u64, profile: String, sql: String, decls: Vec<ParamDecl>, given: Vec<(String, String)>, row_cap: usize },
     Cancel { id: u64 },
     LoadCatalog { profile: String },
+    RunChecks { profile: String },
     Estimate { tab: u64, profile: String, sql: String },
     Sort { query_id: u64, batch: arrow::record_batch::RecordBatch, sort: Option<(usize, bool)> },
     Autosave(Session),

@@ -71,6 +71,14 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 c.tables = Some(result);
             }
         }
+        Action::Checked { profile, result } => {
+            if let Some(Overlay::Quality(q)) = &mut s.overlay
+                && q.profile == profile
+            {
+                s.dirty = true;
+                q.results = Some(result);
+            }
+        }
         Action::Saved { path, text } => {
             s.dirty = true;
             s.notify(format!("saved {}", path.display()), false);
@@ -153,7 +161,7 @@ fn paste(s: &mut State, text: &str) {
                 field.value.push_str(text.trim());
             }
         }
-        Some(Overlay::Help { .. } | Overlay::Catalog(_)) => {}
+        Some(Overlay::Help { .. } | Overlay::Catalog(_) | Overlay::Quality(_)) => {}
         None => {
             if let Some(tab) = s.tab_mut() {
                 tab.editor.insert_str(text.replace("\r\n", "\n"));
@@ -225,6 +233,11 @@ fn command(s: &mut State, cmd: Cmd, fx: &mut Vec<Effect>) {
             let profile = s.tab().map(|t| t.profile.clone()).unwrap_or_else(|| s.default_profile.clone());
             s.overlay = Some(Overlay::Catalog(crate::tui::state::CatalogView { profile: profile.clone(), tables: None, selected: 0 }));
             fx.push(Effect::LoadCatalog { profile });
+        }
+        Cmd::Quality => {
+            let profile = s.tab().map(|t| t.profile.clone()).unwrap_or_else(|| s.default_profile.clone());
+            s.overlay = Some(Overlay::Quality(crate::tui::state::QualityView { profile: profile.clone(), results: None, selected: 0 }));
+            fx.push(Effect::RunChecks { profile });
         }
         other => match s.focus {
             Focus::Browser => update_panes::browser_cmd(s, other),

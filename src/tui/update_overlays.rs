@@ -16,7 +16,7 @@ pub fn key(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
         Some(Overlay::Help { .. }) => Context::Help,
         Some(Overlay::Form(_)) => Context::Form,
         Some(Overlay::Prompt(_)) => Context::Prompt,
-        Some(Overlay::Catalog(_)) => Context::Catalog,
+        Some(Overlay::Catalog(_) | Overlay::Quality(_)) => Context::Catalog,
         None => return,
     };
     let cmd = s.keymap.lookup(ctx, &k);
@@ -31,6 +31,7 @@ pub fn key(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
     match ctx {
         Context::Help => help_key(s, cmd),
         Context::Form => form_key(s, cmd, &k, fx),
+        Context::Catalog if matches!(s.overlay, Some(Overlay::Quality(_))) => quality_key(s, cmd),
         Context::Catalog => catalog_key(s, cmd),
         _ => prompt_key(s, cmd, &k, fx),
     }
@@ -261,6 +262,35 @@ fn catalog_key(s: &mut State, cmd: Option<Cmd>) {
             s.overlay = None;
             if let (Some(name), Some(tab)) = (name, s.tabs.get_mut(s.active)) {
                 tab.editor.insert_str(name);
+                s.focus = crate::tui::state::Focus::Editor;
+                crate::tui::update::edited(s);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The quality panel: move, close, or open the selected check's drill-down SQL in a new tab.
+fn quality_key(s: &mut State, cmd: Option<Cmd>) {
+    let Some(Overlay::Quality(q)) = &mut s.overlay else { return };
+    let n = match &q.results {
+        Some(Ok(r)) => r.len(),
+        _ => 0,
+    };
+    match cmd {
+        Some(Cmd::Up) => q.selected = q.selected.saturating_sub(1),
+        Some(Cmd::Down) => q.selected = (q.selected + 1).min(n.saturating_sub(1)),
+        Some(Cmd::Close | Cmd::Quality) => s.overlay = None,
+        Some(Cmd::Submit) => {
+            let picked = match &q.results {
+                Some(Ok(r)) => r.get(q.selected).map(|c| (c.id.clone(), c.drilldown.clone(), q.profile.clone())),
+                _ => None,
+            };
+            s.overlay = None;
+            if let Some((id, sql, profile)) = picked {
+                let tab_id = s.fresh_id();
+                s.tabs.push(crate::tui::state::Tab::new(tab_id, &format!("check {id}"), &profile, &sql));
+                s.active = s.tabs.len() - 1;
                 s.focus = crate::tui::state::Focus::Editor;
                 crate::tui::update::edited(s);
             }

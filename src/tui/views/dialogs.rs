@@ -7,7 +7,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::library::ParamType;
 use crate::tui::keymap::{Cmd, Context};
-use crate::tui::state::{CatalogView, ParamForm, Prompt, PromptKind, State};
+use crate::tui::state::{CatalogView, ParamForm, Prompt, PromptKind, QualityView, State};
 use crate::tui::views::browser::type_name;
 use crate::tui::views::{block, centered, fit, title};
 
@@ -109,6 +109,45 @@ pub fn draw_catalog(f: &mut Frame, s: &State, c: &CatalogView) {
     }
     let footer = format!(
         "{} insert the name {} {} close",
+        key(s, Context::Catalog, Cmd::Submit),
+        t.glyphs.dot,
+        key(s, Context::Catalog, Cmd::Close)
+    );
+    lines.resize(height, Line::default());
+    lines.push(Line::styled(footer, t.dim));
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The quality panel: each check's status and offending-row count, as `fathom check` prints.
+pub fn draw_quality(f: &mut Frame, s: &State, q: &QualityView) {
+    let t = &s.theme;
+    let area = centered(f.area(), 76, f.area().height.saturating_sub(4));
+    let outer = block(t, title(t, format!("Data quality of {} (as of today)", q.profile)), true);
+    let inner = outer.inner(area);
+    f.render_widget(Clear, area);
+    f.render_widget(outer, area);
+    let height = inner.height.saturating_sub(1) as usize;
+    let mut lines = Vec::new();
+    match &q.results {
+        None => lines.push(Line::styled(format!("running the checks{}", t.glyphs.ellipsis), t.dim)),
+        Some(Err(e)) => lines.push(Line::styled(e.clone(), t.error)),
+        Some(Ok(results)) => {
+            let start = (q.selected + 1).saturating_sub(height.max(1));
+            for (i, r) in results.iter().enumerate().skip(start).take(height) {
+                let text = fit(&format!("{:<5} {:>6}  {}", r.status.label(), r.count, r.name), inner.width as usize, t.glyphs.ellipsis);
+                let style = if i == q.selected {
+                    t.cell_cursor
+                } else if matches!(r.status, crate::quality::Status::Fail | crate::quality::Status::Error) {
+                    t.error
+                } else {
+                    t.text
+                };
+                lines.push(Line::styled(text, style));
+            }
+        }
+    }
+    let footer = format!(
+        "{} open the drill-down {} {} close",
         key(s, Context::Catalog, Cmd::Submit),
         t.glyphs.dot,
         key(s, Context::Catalog, Cmd::Close)

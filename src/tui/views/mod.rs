@@ -38,6 +38,7 @@ pub fn draw(f: &mut Frame, s: &State) {
         Some(Overlay::Form(form)) => dialogs::draw_form(f, s, form),
         Some(Overlay::Prompt(p)) => dialogs::draw_prompt(f, s, p),
         Some(Overlay::Catalog(c)) => dialogs::draw_catalog(f, s, c),
+        Some(Overlay::Quality(q)) => dialogs::draw_quality(f, s, q),
         None => {}
     }
 }
