@@ -84,75 +84,73 @@ pub fn draw_prompt(f: &mut Frame, s: &State, p: &Prompt) {
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
-/// The catalog pane: `schema.table` of every table the tab's profile can query.
-pub fn draw_catalog(f: &mut Frame, s: &State, c: &CatalogView) {
+
+/// A centred list overlay: one line per item (`Err`: a single message instead), scrolled so
+/// `selected` stays visible, with the selected line highlighted and a footer of keys.
+fn list_overlay(f: &mut Frame, s: &State, width: u16, heading: String, items: Result<Vec<Line<'static>>, Line<'static>>, selected: usize, footer: String) {
     let t = &s.theme;
-    let area = centered(f.area(), 60, f.area().height.saturating_sub(4));
-    let outer = block(t, title(t, format!("Catalog of {} ({})", c.profile, s.engine_of(&c.profile))), true);
+    let area = centered(f.area(), width, f.area().height.saturating_sub(4));
+    let outer = block(t, title(t, heading), true);
     let inner = outer.inner(area);
     f.render_widget(Clear, area);
     f.render_widget(outer, area);
     let height = inner.height.saturating_sub(1) as usize;
-    let mut lines = Vec::new();
-    match &c.tables {
-        None => lines.push(Line::styled(format!("listing tables{}", t.glyphs.ellipsis), t.dim)),
-        Some(Err(e)) => lines.push(Line::styled(e.clone(), t.error)),
-        Some(Ok(tables)) if tables.is_empty() => lines.push(Line::styled("no tables", t.dim)),
-        Some(Ok(tables)) => {
-            let start = (c.selected + 1).saturating_sub(height.max(1));
-            for (i, table) in tables.iter().enumerate().skip(start).take(height) {
-                let text = fit(&format!("{}.{}", table.schema, table.name), inner.width as usize, t.glyphs.ellipsis);
-                let style = if i == c.selected { t.cell_cursor } else { t.text };
-                lines.push(Line::styled(text, style));
-            }
+    let mut lines: Vec<Line> = match items {
+        Err(message) => vec![message],
+        Ok(items) => {
+            let start = (selected + 1).saturating_sub(height.max(1));
+            items
+                .into_iter()
+                .enumerate()
+                .skip(start)
+                .take(height)
+                .map(|(i, line)| if i == selected { line.style(t.cell_cursor) } else { line })
+                .collect()
         }
-    }
-    let footer = format!(
-        "{} insert the name {} {} close",
-        key(s, Context::Catalog, Cmd::Submit),
-        t.glyphs.dot,
-        key(s, Context::Catalog, Cmd::Close)
-    );
+    };
     lines.resize(height, Line::default());
     lines.push(Line::styled(footer, t.dim));
     f.render_widget(Paragraph::new(lines), inner);
 }
 
+fn footer(s: &State, action: &str) -> String {
+    let t = &s.theme;
+    format!("{} {action} {} {} close", key(s, Context::Catalog, Cmd::Submit), t.glyphs.dot, key(s, Context::Catalog, Cmd::Close))
+}
+
+/// The catalog pane: `schema.table` of every table the tab's profile can query.
+pub fn draw_catalog(f: &mut Frame, s: &State, c: &CatalogView) {
+    let t = &s.theme;
+    let width = 60u16;
+    let items = match &c.tables {
+        None => Err(Line::styled(format!("listing tables{}", t.glyphs.ellipsis), t.dim)),
+        Some(Err(e)) => Err(Line::styled(e.clone(), t.error)),
+        Some(Ok(tables)) if tables.is_empty() => Err(Line::styled("no tables", t.dim)),
+        Some(Ok(tables)) => Ok(tables
+            .iter()
+            .map(|table| Line::styled(fit(&format!("{}.{}", table.schema, table.name), width as usize - 2, t.glyphs.ellipsis), t.text))
+            .collect()),
+    };
+    let heading = format!("Catalog of {} ({})", c.profile, s.engine_of(&c.profile));
+    list_overlay(f, s, width, heading, items, c.selected, footer(s, "insert the name"));
+}
+
 /// The quality panel: each check's status and offending-row count, as `fathom check` prints.
 pub fn draw_quality(f: &mut Frame, s: &State, q: &QualityView) {
     let t = &s.theme;
-    let area = centered(f.area(), 76, f.area().height.saturating_sub(4));
-    let outer = block(t, title(t, format!("Data quality of {} (as of today)", q.profile)), true);
-    let inner = outer.inner(area);
-    f.render_widget(Clear, area);
-    f.render_widget(outer, area);
-    let height = inner.height.saturating_sub(1) as usize;
-    let mut lines = Vec::new();
-    match &q.results {
-        None => lines.push(Line::styled(format!("running the checks{}", t.glyphs.ellipsis), t.dim)),
-        Some(Err(e)) => lines.push(Line::styled(e.clone(), t.error)),
-        Some(Ok(results)) => {
-            let start = (q.selected + 1).saturating_sub(height.max(1));
-            for (i, r) in results.iter().enumerate().skip(start).take(height) {
-                let text = fit(&format!("{:<5} {:>6}  {}", r.status.label(), r.count, r.name), inner.width as usize, t.glyphs.ellipsis);
-                let style = if i == q.selected {
-                    t.cell_cursor
-                } else if matches!(r.status, crate::quality::Status::Fail | crate::quality::Status::Error) {
-                    t.error
-                } else {
-                    t.text
-                };
-                lines.push(Line::styled(text, style));
-            }
-        }
-    }
-    let footer = format!(
-        "{} open the drill-down {} {} close",
-        key(s, Context::Catalog, Cmd::Submit),
-        t.glyphs.dot,
-        key(s, Context::Catalog, Cmd::Close)
-    );
-    lines.resize(height, Line::default());
-    lines.push(Line::styled(footer, t.dim));
-    f.render_widget(Paragraph::new(lines), inner);
+    let width = 76u16;
+    let items = match &q.results {
+        None => Err(Line::styled(format!("running the checks{}", t.glyphs.ellipsis), t.dim)),
+        Some(Err(e)) => Err(Line::styled(e.clone(), t.error)),
+        Some(Ok(results)) => Ok(results
+            .iter()
+            .map(|r| {
+                let text = fit(&format!("{:<5} {:>6}  {}", r.status.label(), r.count, r.name), width as usize - 2, t.glyphs.ellipsis);
+                let failed = matches!(r.status, crate::quality::Status::Fail | crate::quality::Status::Error);
+                Line::styled(text, if failed { t.error } else { t.text })
+            })
+            .collect()),
+    };
+    let heading = format!("Data quality of {} (as of today)", q.profile);
+    list_overlay(f, s, width, heading, items, q.selected, footer(s, "open the drill-down"));
 }
