@@ -10,6 +10,8 @@
 //! No python env (no PyPI, no venv module): the tests print a skip notice and pass, except
 //! under `CI=true`, where they fail with the script's stderr.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 use std::sync::OnceLock;
@@ -52,34 +54,8 @@ fn lake() -> Option<&'static Lake> {
 fn prepare() -> Setup {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
 
-    // 1. The python env (installs PyIceberg on first use; needs PyPI then).
-    let env = StdCommand::new("bash")
-        .arg(root.join("scripts/python-env"))
-        .output();
-    let python = match env {
-        Ok(out) if out.status.success() => {
-            let stdout = String::from_utf8_lossy(&out.stdout);
-            match stdout.lines().rev().find(|l| !l.trim().is_empty()) {
-                Some(line) => PathBuf::from(line.trim()),
-                None => return Setup::Fail("scripts/python-env printed no python path".into()),
-            }
-        }
-        other => {
-            let why = match other {
-                Ok(out) => format!(
-                    "scripts/python-env exited with {}:\n{}",
-                    out.status,
-                    String::from_utf8_lossy(&out.stderr)
-                ),
-                Err(e) => format!("could not run scripts/python-env: {e}"),
-            };
-            if std::env::var("CI").as_deref() == Ok("true") {
-                return Setup::Fail(why);
-            }
-            eprintln!("{why}");
-            return Setup::Skip;
-        }
-    };
+    // 1. The python env (installs PyIceberg on first use; under CI=true its absence fails).
+    let Some(python) = common::python() else { return Setup::Skip };
 
     // 2. The warehouse, written by PyIceberg.
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pyiceberg_interop");

@@ -5,9 +5,8 @@ use crate::chart::{ChartSpec, ChartView, GlyphMode, ViewMode, chart_text};
 use crate::config::Config;
 use crate::engine::collect;
 use crate::error::{FathomError, Result};
-use crate::library::bind;
 
-use super::run_cmd::{load_query, parse_params};
+use super::run_cmd::load_query;
 
 #[derive(Debug, Clone)]
 pub struct ChartArgs {
@@ -58,9 +57,8 @@ pub async fn run(config: &Config, args: &ChartArgs) -> Result<String> {
         None => ChartSpec::default(),
     };
     let spec = header_spec.with_overrides(args.x.as_deref(), args.y.as_deref(), args.series.as_deref());
-    let given = parse_params(&args.params)?;
-    let (_, engine) = super::open_engine(config, args.profile.as_deref()).await?;
-    let bound = bind(&query.sql, &query.header.params, &given, engine.placeholder_style())?;
+    let super::Prepared { engine, bound, .. } =
+        super::prepare(config, &query, &args.params, args.profile.as_deref(), false).await?;
     let stream = engine.execute(&bound.sql, &bound.values).await?;
     let collected = collect(stream, config.row_cap).await?;
     let (batches, truncated) = (collected.batches, collected.truncated);

@@ -3,9 +3,8 @@
 use crate::config::Config;
 use crate::error::{FathomError, Result};
 use crate::estimate::Estimate;
-use crate::library::bind;
 
-use super::run_cmd::{load_query, parse_params};
+use super::run_cmd::load_query;
 
 #[derive(Debug, Clone, Default)]
 pub struct EstimateArgs {
@@ -20,9 +19,8 @@ pub struct EstimateArgs {
 /// Plans the estimate of a query (SQL text or a saved query file).
 pub async fn estimate(config: &Config, args: &EstimateArgs) -> Result<Estimate> {
     let query = load_query(&args.query)?;
-    let given = parse_params(&args.params)?;
-    let (_, engine) = super::open_engine(config, args.profile.as_deref()).await?;
-    let bound = bind(&query.sql, &query.header.params, &given, engine.placeholder_style())?;
+    let super::Prepared { engine, bound, .. } =
+        super::prepare(config, &query, &args.params, args.profile.as_deref(), false).await?;
     engine.estimate(&bound.sql, &bound.values, &config.budget, args.files).await
 }
 

@@ -61,6 +61,29 @@ pub async fn ensure_demo(config: &Config, name: &str, profile: &LocalProfile) ->
     summary.map(|_| ())
 }
 
+/// A query ready to run: its engine, the SQL with placeholders and values, and the raw
+/// `--param` pairs (for the ledger).
+pub struct Prepared {
+    pub engine: Box<dyn Engine>,
+    pub bound: crate::library::Bound,
+    pub given: Vec<(String, String)>,
+}
+
+/// Parses `--param` values, opens the profile's engine and binds the query for it: the
+/// steps every headless command that runs SQL shares.
+pub async fn prepare(
+    config: &Config,
+    query: &run_cmd::Query,
+    params: &[String],
+    profile: Option<&str>,
+    allow_write: bool,
+) -> Result<Prepared> {
+    let given = run_cmd::parse_params(params)?;
+    let (_, engine) = open_engine_for(config, profile, allow_write).await?;
+    let bound = crate::library::bind(&query.sql, &query.header.params, &given, engine.placeholder_style())?;
+    Ok(Prepared { engine, bound, given })
+}
+
 /// Opens the engine of a profile (building the demo lake on first use of `local`), read-only.
 pub async fn open_engine(config: &Config, profile: Option<&str>) -> Result<(String, Box<dyn Engine>)> {
     open_engine_for(config, profile, false).await

@@ -12,7 +12,7 @@ use crate::estimate::bill::{cost_usd, human_bytes, human_usd};
 use crate::estimate::{Estimate, Verdict};
 use crate::export::{self, Format};
 use crate::history::{self, Run};
-use crate::library::{Header, bind, parse_header};
+use crate::library::{Header, parse_header};
 
 /// SQL from the command line or a saved query file, with its header.
 #[derive(Debug, Clone)]
@@ -130,7 +130,6 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
         )));
     }
     let query = load_query(&args.query)?;
-    let given = parse_params(&args.params)?;
     let (profile_name, profile) = config.profile(args.profile.as_deref())?;
     if let Some(e) = &args.engine
         && e != profile.engine_name() {
@@ -146,8 +145,8 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
                 profile.engine_name()
             )));
         }
-    let (_, engine) = super::open_engine_for(config, args.profile.as_deref(), args.write).await?;
-    let bound = bind(&query.sql, &query.header.params, &given, engine.placeholder_style())?;
+    let super::Prepared { engine, bound, given } =
+        super::prepare(config, &query, &args.params, args.profile.as_deref(), args.write).await?;
     let mut ledger = Run {
         time: chrono::Utc::now(),
         profile: profile_name.to_string(),
