@@ -167,12 +167,93 @@ pub fn mask_url(url: &str) -> String {
     format!("{scheme}{authority}{tail}")
 }
 
-/// A named connection. More engines (athena) join this enum as they land.
+/// How query results are fetched from Athena.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum AthenaResults {
+    /// The result CSV from S3, falling back to GetQueryResults when S3 refuses the read.
+    #[default]
+    Auto,
+    /// Only the result CSV from S3.
+    S3,
+    /// Only GetQueryResults pages (no S3 read permission needed).
+    Api,
+}
+
+/// AWS Athena, with the Glue catalog and S3. Credentials come only from the standard AWS chain
+/// (environment, `~/.aws` profiles, SSO, web identity, IMDSv2); nothing secret lives here.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AthenaProfile {
+    /// AWS region, e.g. `ap-northeast-2` (else the AWS chain's region: AWS_REGION, ~/.aws/config).
+    pub region: Option<String>,
+    /// The named profile in ~/.aws/config (else AWS_PROFILE, else the default chain).
+    pub aws_profile: Option<String>,
+    #[serde(default = "default_workgroup")]
+    pub workgroup: String,
+    /// `s3://bucket/prefix/` for results; optional when the workgroup sets one.
+    pub output_location: Option<String>,
+    /// The Athena data catalog.
+    #[serde(default = "default_data_catalog")]
+    pub catalog: String,
+    /// The database unqualified table names resolve in.
+    #[serde(default = "default_database")]
+    pub database: String,
+    /// Endpoint override for Athena, Glue and S3 (VPC endpoints, an emulator on loopback).
+    pub endpoint_url: Option<String>,
+    /// The price Athena bills per TB scanned here (overrides `[budget] price_per_tb_usd`).
+    pub price_per_tb_usd: Option<f64>,
+    /// Reuse a previous identical query's result if it is at most this many minutes old.
+    pub result_reuse_minutes: Option<i32>,
+    /// auto | s3 | api.
+    #[serde(default)]
+    pub results: AthenaResults,
+    /// Refuse statements that write (INSERT, CTAS, DROP, ...) even with `--write`.
+    #[serde(default = "default_true")]
+    pub read_only: bool,
+    /// Glue catalog id (the account id), when the catalog lives in another account.
+    pub glue_catalog_id: Option<String>,
+}
+
+fn default_workgroup() -> String {
+    "primary".into()
+}
+
+fn default_data_catalog() -> String {
+    "AwsDataCatalog".into()
+}
+
+fn default_database() -> String {
+    "default".into()
+}
+
+impl AthenaProfile {
+    /// A profile with the defaults: workgroup `primary`, catalog `AwsDataCatalog`, read-only.
+    pub fn new(region: &str) -> Self {
+        AthenaProfile {
+            region: Some(region.to_string()),
+            aws_profile: None,
+            workgroup: default_workgroup(),
+            output_location: None,
+            catalog: default_data_catalog(),
+            database: default_database(),
+            endpoint_url: None,
+            price_per_tb_usd: None,
+            result_reuse_minutes: None,
+            results: AthenaResults::Auto,
+            read_only: true,
+            glue_catalog_id: None,
+        }
+    }
+}
+
+/// A named connection.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(tag = "engine", rename_all = "lowercase")]
 pub enum Profile {
     Local(LocalProfile),
     Postgres(PostgresProfile),
+    Athena(AthenaProfile),
 }
 
 impl Profile {
@@ -180,6 +261,15 @@ impl Profile {
         match self {
             Profile::Local(_) => "local",
             Profile::Postgres(_) => "postgres",
+            Profile::Athena(_) => "athena",
+        }
+    }
+
+    /// The budget with this profile's price per TB, when it sets one.
+    pub fn budget(&self, base: &Budget) -> Budget {
+        match self {
+            Profile::Athena(AthenaProfile { price_per_tb_usd: Some(p), .. }) => Budget { price_per_tb_usd: *p, ..base.clone() },
+            _ => base.clone(),
         }
     }
 }

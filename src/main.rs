@@ -148,6 +148,13 @@ enum Command {
         /// the demo lake of the same --scale/--seed/--as-of. Replaces those tables.
         #[arg(long, value_name = "URL")]
         postgres: Option<String>,
+        /// Instead of a local lake: write the Iceberg tables under this s3://bucket/prefix and
+        /// register them in the Glue catalog of the Athena profile given by --profile
+        #[arg(long, value_name = "S3_URL")]
+        athena_upload: Option<String>,
+        /// The Athena profile for --athena-upload
+        #[arg(long)]
+        profile: Option<String>,
     },
     /// Run the data-quality checks; exits 1 when any check fails (for cron and alerting)
     Check {
@@ -220,7 +227,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
                 .map_err(|e| FathomError::io("writing the chart", e))
                 .map(|()| ExitCode::SUCCESS)
         }
-        Some(Command::Demo { scale, warehouse, force, seed, as_of, inject_faults, postgres }) => {
+        Some(Command::Demo { scale, warehouse, force, seed, as_of, inject_faults, postgres, athena_upload, profile }) => {
             let scale = demo::parse_scale(&scale)
                 .ok_or_else(|| FathomError::Other(format!("--scale '{scale}': expected small, seed or large")))?;
             let end = match as_of {
@@ -231,6 +238,11 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             if let Some(url) = postgres {
                 let spec = fathom::lake::generate::DemoSpec { scale, seed, end };
                 print!("{}", demo_cmd::run_postgres(&url, spec).await?);
+                return Ok(ExitCode::SUCCESS);
+            }
+            if let Some(s3) = athena_upload {
+                let spec = fathom::lake::generate::DemoSpec { scale, seed, end };
+                print!("{}", demo_cmd::run_athena(&config, profile.as_deref(), &s3, spec, force).await?);
                 return Ok(ExitCode::SUCCESS);
             }
             let is_default = warehouse.is_none();

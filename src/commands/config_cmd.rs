@@ -33,6 +33,21 @@ pub fn render(config: &Config) -> String {
                     pg.statement_timeout_ms
                 );
             }
+            Profile::Athena(a) => {
+                let _ = writeln!(
+                    s,
+                    "  {name}{mark}: engine=athena region={} aws_profile={} workgroup={} catalog={} database={} output={} endpoint={} results={:?} read_only={}",
+                    a.region.as_deref().unwrap_or("(AWS chain)"),
+                    a.aws_profile.as_deref().unwrap_or("(AWS chain)"),
+                    a.workgroup,
+                    a.catalog,
+                    a.database,
+                    a.output_location.as_deref().unwrap_or("(workgroup's)"),
+                    a.endpoint_url.as_deref().unwrap_or("(AWS)"),
+                    a.results,
+                    a.read_only
+                );
+            }
         }
     }
     s

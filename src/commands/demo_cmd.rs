@@ -73,3 +73,69 @@ pub async fn run_postgres(url: &str, spec: DemoSpec) -> Result<String> {
     );
     Ok(out)
 }
+
+/// `fathom demo --athena-upload s3://bucket/prefix --profile P`: writes the demo lake's Iceberg
+/// tables to S3 and registers them in the Glue catalog of the Athena profile `P`, so the real
+/// path (Athena queries, Glue-backed estimates) can be tried in minutes. Existing demo tables
+/// are replaced only with `force`.
+pub async fn run_athena(
+    config: &crate::config::Config,
+    profile: Option<&str>,
+    warehouse: &str,
+    spec: DemoSpec,
+    force: bool,
+) -> Result<String> {
+    use crate::config::Profile;
+    use crate::lake::{tables::ALL, writer::ident};
+    let (name, p) = config.profile(profile)?;
+    let Profile::Athena(athena) = p else {
+        return Err(FathomError::Other(format!(
+            "--athena-upload needs an Athena profile; '{name}' is a {} profile: pass --profile NAME of an [profiles.NAME] with engine = \"athena\"",
+            p.engine_name()
+        )));
+    };
+    if !warehouse.starts_with("s3://") {
+        return Err(FathomError::Other(format!("--athena-upload '{warehouse}': expected an s3://bucket/prefix location")));
+    }
+    let engine = crate::engine::athena::AthenaEngine::connect(name, athena, false).await?;
+    let catalog = engine.iceberg_catalog(Some(warehouse)).await?;
+    for def in ALL {
+        let id = ident(def);
+        if catalog.table_exists(&id).await.unwrap_or(false) {
+            if !force {
+                return Err(FathomError::Other(format!(
+                    "{} already exists in Glue; pass --force to replace the demo tables",
+                    def.qualified()
+                )));
+            }
+            catalog
+                .drop_table(&id)
+                .await
+                .map_err(|e| FathomError::Other(format!("dropping {}: {e}", def.qualified())))?;
+        }
+    }
+    let bar = progress_bar();
+    let mut report = |msg: &str, done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        bar.set_message(msg.to_string());
+    };
+    let started = std::time::Instant::now();
+    let written = crate::lake::demo::write_into(catalog.as_ref(), spec, false, &mut report).await;
+    bar.finish_and_clear();
+    let (tables, _) = written?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "demo lake ({} scale, seed {}, through {}) written to {warehouse} and registered in Glue (profile '{name}') in {:.1} s",
+        scale_name(spec.scale),
+        spec.seed,
+        spec.end,
+        started.elapsed().as_secs_f64()
+    );
+    for t in &tables {
+        let _ = writeln!(out, "  {:<32} {:>10} rows  {:>3} snapshots", t.table, t.rows, t.commits);
+    }
+    let _ = writeln!(out, "try: fathom estimate --profile {name} \"SELECT ticker, close FROM market_data.us_stocks_price WHERE trade_date >= DATE '2024-01-02'\"");
+    Ok(out)
+}

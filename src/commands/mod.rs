@@ -19,6 +19,16 @@ use crate::error::Result;
 use crate::lake::demo::{self, DemoOptions};
 use crate::lake::generate::Scale;
 
+/// A ticking spinner on stderr (for a running query's state).
+pub fn spinner() -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
 /// A progress bar on stderr when it is a terminal; silent when piped.
 pub fn progress_bar() -> ProgressBar {
     let target = if std::io::stderr().is_terminal() { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
@@ -100,6 +110,10 @@ pub async fn open_engine_for(config: &Config, profile: Option<&str>, allow_write
         }
         Profile::Postgres(pg) => {
             let engine = PostgresEngine::connect(&name, pg, allow_write).await?;
+            Ok((name, Box::new(engine)))
+        }
+        Profile::Athena(a) => {
+            let engine = crate::engine::athena::AthenaEngine::connect(&name, a, allow_write).await?;
             Ok((name, Box::new(engine)))
         }
     }

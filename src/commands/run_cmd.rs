@@ -3,10 +3,11 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use crate::config::Config;
-use crate::engine::collect;
+use crate::engine::{Progress, ProgressFn, collect, no_progress};
 use crate::error::{FathomError, Result};
 use crate::estimate::bill::{cost_usd, human_bytes, human_usd};
 use crate::estimate::{Estimate, Verdict};
@@ -145,6 +146,8 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
                 profile.engine_name()
             )));
         }
+    // An Athena profile may set its own price per TB.
+    let config = &Config { budget: profile.budget(&config.budget), ..config.clone() };
     let super::Prepared { engine, bound, given } =
         super::prepare(config, &query, &args.params, args.profile.as_deref(), args.write).await?;
     let mut ledger = Run {
@@ -163,7 +166,20 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
     };
     let started = Instant::now();
     let outcome = async {
-        let estimate = engine.estimate(&bound.sql, &bound.values, &config.budget, false).await?;
+        let estimate = match engine.estimate(&bound.sql, &bound.values, &config.budget, false).await {
+            Ok(e) => e,
+            // Athena can run what the estimate cannot plan (non-Iceberg tables, Trino-only SQL).
+            Err(e) if engine.kind() == "athena" && args.yes => {
+                eprintln!("fathom: warning: no estimate ({e}); running anyway (--yes)");
+                Estimate::unknown(&config.budget)
+            }
+            Err(e) if engine.kind() == "athena" => {
+                return Err(FathomError::Other(format!(
+                    "cannot estimate this query before running it: {e}. Pass --yes to run it on Athena without an estimate"
+                )));
+            }
+            Err(e) => return Err(e),
+        };
         if estimate.postgres.is_none() {
             ledger.estimated_bytes = Some(estimate.total_bytes);
             ledger.estimated_cost_usd = Some(estimate.cost_usd);
@@ -172,9 +188,38 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
             ledger.outcome = e.to_string();
             return Err(e);
         }
-        let stream = engine.execute(&bound.sql, &bound.values).await?;
-        let schema = stream.schema.clone();
-        let result = collect(stream, config.row_cap).await?;
+        let spinner = std::io::stderr().is_terminal().then(super::spinner);
+        let progress: ProgressFn = match &spinner {
+            Some(bar) => {
+                let bar = bar.clone();
+                let kind = engine.kind();
+                Arc::new(move |p: Progress| {
+                    let scanned = p.scanned_bytes.filter(|b| *b > 0).map(|b| format!(" · scanned {}", human_bytes(b))).unwrap_or_default();
+                    bar.set_message(format!("{kind} {} {:.1} s{scanned} (Ctrl-C stops it)", p.state, p.elapsed.as_secs_f64()));
+                })
+            }
+            None => no_progress(),
+        };
+        let running = async {
+            let stream = engine.execute_with_progress(&bound.sql, &bound.values, progress).await?;
+            let schema = stream.schema.clone();
+            let result = collect(stream, config.row_cap).await?;
+            Ok::<_, FathomError>((schema, result))
+        };
+        // Ctrl-C drops the running query, which stops it on the server (Athena: StopQueryExecution).
+        let finished = tokio::select! {
+            r = running => Some(r),
+            _ = tokio::signal::ctrl_c() => None,
+        };
+        if let Some(bar) = &spinner {
+            bar.finish_and_clear();
+        }
+        let Some(finished) = finished else {
+            crate::engine::athena::finish_stops(Duration::from_secs(5)).await;
+            ledger.outcome = "cancelled".into();
+            return Err(FathomError::Other("cancelled (Ctrl-C): the query was stopped".into()));
+        };
+        let (schema, result) = finished?;
         ledger.rows = Some(result.rows() as u64);
         ledger.actual_bytes = result.scanned_bytes;
         ledger.cost_usd = result.scanned_bytes.map(|b| cost_usd(b, config.budget.price_per_tb_usd));

@@ -35,9 +35,15 @@ impl LocalEngine {
     /// Opens the warehouse of `profile` (its catalog must exist).
     pub async fn open(profile: &LocalProfile) -> Result<Self> {
         let iceberg = catalog::open(profile, false).await?;
+        Self::with_catalog(iceberg, &profile.catalog).await
+    }
+
+    /// DataFusion over any Iceberg catalog (the local SQL catalog, or Glue for Athena's
+    /// estimate); `label` names the catalog in errors.
+    pub async fn with_catalog(iceberg: Arc<dyn iceberg::Catalog>, label: &str) -> Result<Self> {
         let estimator = Estimator::new(iceberg.clone());
         let provider = LakeCatalogProvider::try_new(iceberg).await.map_err(|e| FathomError::Metadata {
-            table: format!("a table in {}", profile.catalog),
+            table: format!("a table in {label}"),
             message: e.to_string(),
         })?;
         let schemas = datafusion::catalog::CatalogProvider::schema_names(&provider);

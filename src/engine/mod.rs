@@ -1,5 +1,6 @@
 //! Engines behind one object-safe trait. Every engine returns Arrow `RecordBatch`es.
 
+pub mod athena;
 pub mod functions;
 pub mod lake_catalog;
 pub mod local;
@@ -9,6 +10,8 @@ pub mod scan;
 pub mod timetravel;
 
 use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
 
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
@@ -34,6 +37,25 @@ pub struct QueryStream {
     pub scanned: ScannedBytes,
 }
 
+/// What a running query reports while it runs (Athena: QUEUED/RUNNING and the bytes so far).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    /// The engine's own word for the state: QUEUED, RUNNING, SUCCEEDED, ...
+    pub state: String,
+    /// The engine's id for the query (Athena's QueryExecutionId).
+    pub query_id: Option<String>,
+    pub scanned_bytes: Option<u64>,
+    pub elapsed: Duration,
+}
+
+/// Where progress goes (the status line, a spinner); called from the engine's task.
+pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
+
+/// A progress sink that drops everything.
+pub fn no_progress() -> ProgressFn {
+    Arc::new(|_| {})
+}
+
 /// A table the engine can query, for the catalog pane and "did you mean".
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableInfo {
@@ -49,6 +71,12 @@ pub trait Engine: Send + Sync {
     fn placeholder_style(&self) -> PlaceholderStyle;
     /// Runs one statement with bound parameter values (in placeholder order).
     async fn execute(&self, sql: &str, params: &[ParamValue]) -> Result<QueryStream>;
+    /// `execute`, reporting the query's state while it runs. Dropping the future (or the
+    /// stream) cancels the query, on the server where the engine has one.
+    async fn execute_with_progress(&self, sql: &str, params: &[ParamValue], progress: ProgressFn) -> Result<QueryStream> {
+        let _ = progress;
+        self.execute(sql, params).await
+    }
     /// What running `sql` would scan and cost on Athena, planned from the table metadata.
     async fn estimate(&self, sql: &str, params: &[ParamValue], budget: &Budget, with_files: bool) -> Result<Estimate>;
     /// The tables the engine can see.

@@ -27,6 +27,10 @@ pub struct Estimate {
     /// PostgreSQL's own plan estimate (rows and cost units); Postgres is not billed per byte.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub postgres: Option<PgPlanCost>,
+    /// Athena: the workgroup's per-query scan cutoff (a query that reaches it is cancelled,
+    /// and the bytes read so far are billed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cutoff_bytes: Option<u64>,
 }
 
 /// `EXPLAIN (FORMAT JSON)`: the top plan node's rows and total cost (planner cost units).
@@ -90,6 +94,7 @@ impl Estimate {
             conservative: conservative.is_some(),
             warnings,
             postgres: None,
+            cutoff_bytes: None,
         };
         match e.verdict(budget) {
             Verdict::Refuse(limit) => e.warnings.push(format!(
@@ -121,6 +126,27 @@ impl Estimate {
             conservative: false,
             warnings: warning.into_iter().collect(),
             postgres: plan,
+            cutoff_bytes: None,
+        }
+    }
+
+    /// No estimate (Athena ran without one, by request): zero bytes, flagged in the warnings.
+    pub fn unknown(budget: &Budget) -> Estimate {
+        let mut e = Estimate::assemble(vec![], None, budget);
+        e.conservative = true;
+        e.warnings.push("no estimate: the query ran without one".into());
+        e
+    }
+
+    /// Sets the workgroup's scan cutoff, warning when the estimate exceeds it.
+    pub fn set_cutoff(&mut self, cutoff: u64, workgroup: &str) {
+        self.cutoff_bytes = Some(cutoff);
+        if self.total_bytes > cutoff {
+            self.warnings.push(format!(
+                "the estimate {} exceeds workgroup {workgroup}'s per-query cutoff {}: Athena would cancel the query at the cutoff and still bill the bytes read",
+                bill::human_bytes(self.total_bytes),
+                bill::human_bytes(cutoff)
+            ));
         }
     }
 
@@ -138,8 +164,9 @@ impl Estimate {
             return format!("PostgreSQL plan: ~{} rows, cost {:.2}", pg.rows, pg.total_cost);
         }
         let tilde = if self.conservative { "≤" } else { "" };
+        let cutoff = self.cutoff_bytes.map(|c| format!(" (cutoff {})", bill::human_bytes(c))).unwrap_or_default();
         format!(
-            "{tilde}{} scanned, billed {} MB, {}",
+            "{tilde}{} scanned, billed {} MB, {}{cutoff}",
             bill::human_bytes(self.total_bytes),
             self.billed_mb,
             bill::human_usd(self.cost_usd)
@@ -180,6 +207,9 @@ impl Estimate {
             self.price_per_tb_usd,
             if self.conservative { " (conservative)" } else { "" }
         );
+        if let Some(c) = self.cutoff_bytes {
+            let _ = writeln!(s, "workgroup cutoff {} ({c} bytes) per query", bill::human_bytes(c));
+        }
         for w in &self.warnings {
             let _ = writeln!(s, "warning: {w}");
         }

@@ -83,6 +83,37 @@ fn dir_size(p: &Path) -> u64 {
         .sum()
 }
 
+/// Generates the demo data and writes every table into `catalog` (any Iceberg catalog: the
+/// local SQLite one, or Glue + S3 for `fathom demo --athena-upload`); returns what was written.
+pub async fn write_into(
+    catalog: &dyn iceberg::Catalog,
+    spec: DemoSpec,
+    inject_faults: bool,
+    progress: &mut (dyn FnMut(&str, usize, usize) + Send),
+) -> Result<(Vec<TableSummary>, Vec<Fault>)> {
+    let total = 1 + crate::lake::tables::ALL.len();
+    progress("generating data", 0, total);
+    let end = spec.end;
+    let mut data = tokio::task::spawn_blocking(move || generate_with_progress(&spec, &mut |_| {}))
+        .await
+        .map_err(|e| FathomError::Other(format!("the generator stopped: {e}")))?
+        .map_err(|e| FathomError::Other(format!("generating the demo data: {e}")))?;
+    let injected = if inject_faults {
+        faults::inject(&mut data, end).map_err(|e| FathomError::Other(e.to_string()))?
+    } else {
+        vec![]
+    };
+    let mut tables = Vec::new();
+    for (i, t) in data.tables.iter().enumerate() {
+        let name = t.table.qualified();
+        progress(&format!("writing {name}"), 1 + i, total);
+        let commits = writer::load_table(catalog, t.table, &t.batch, DAILY_TAIL).await?;
+        tables.push(TableSummary { table: name, rows: t.batch.num_rows(), commits });
+    }
+    progress("done", total, total);
+    Ok((tables, injected))
+}
+
 /// Builds the demo lake in `opts.dir`; `progress(message, done, total)` reports steps.
 pub async fn build(opts: &DemoOptions, progress: &mut (dyn FnMut(&str, usize, usize) + Send)) -> Result<DemoSummary> {
     let started = Instant::now();
@@ -106,28 +137,10 @@ pub async fn build(opts: &DemoOptions, progress: &mut (dyn FnMut(&str, usize, us
     }
     std::fs::create_dir_all(&warehouse).map_err(|e| FathomError::io(format!("creating {}", warehouse.display()), e))?;
 
-    let total = 2 + crate::lake::tables::ALL.len();
-    progress("generating data", 0, total);
     let spec = DemoSpec { scale: opts.scale, seed: opts.seed, end: opts.end };
-    let mut data = tokio::task::spawn_blocking(move || generate_with_progress(&spec, &mut |_| {}))
-        .await
-        .map_err(|e| FathomError::Other(format!("the generator stopped: {e}")))?
-        .map_err(|e| FathomError::Other(format!("generating the demo data: {e}")))?;
-    let injected = if opts.inject_faults {
-        faults::inject(&mut data, opts.end).map_err(|e| FathomError::Other(e.to_string()))?
-    } else {
-        vec![]
-    };
-    progress("opening the catalog", 1, total);
+    progress("opening the catalog", 0, 1);
     let catalog = catalog::open(&profile, true).await?;
-    let mut tables = Vec::new();
-    for (i, t) in data.tables.iter().enumerate() {
-        let name = t.table.qualified();
-        progress(&format!("writing {name}"), 2 + i, total);
-        let commits = writer::load_table(catalog.as_ref(), t.table, &t.batch, DAILY_TAIL).await?;
-        tables.push(TableSummary { table: name, rows: t.batch.num_rows(), commits });
-    }
-    progress("done", total, total);
+    let (tables, injected) = write_into(catalog.as_ref(), spec, opts.inject_faults, progress).await?;
     let summary = DemoSummary {
         scale: scale_name(opts.scale).to_string(),
         seed: opts.seed,

@@ -1,0 +1,162 @@
+//! What Athena can see, from Glue (databases, tables, columns) and the workgroup (output
+//! location, per-query scan cutoff, named queries); and the lake's Iceberg tables loaded
+//! through Glue + S3 for the estimate.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use aws_credential_types::Credentials;
+use futures::StreamExt;
+use iceberg::io::{S3_ENDPOINT, S3_PATH_STYLE_ACCESS, S3_REGION};
+use iceberg::{Catalog, CatalogBuilder};
+use iceberg_catalog_glue::{
+    AWS_ACCESS_KEY_ID, AWS_REGION_NAME, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, GLUE_CATALOG_PROP_CATALOG_ID,
+    GLUE_CATALOG_PROP_URI, GLUE_CATALOG_PROP_WAREHOUSE, GlueCatalogBuilder,
+};
+
+use super::client::{Clients, sdk_error};
+use crate::config::AthenaProfile;
+use crate::engine::TableInfo;
+use crate::error::{FathomError, Result};
+
+/// The workgroup's settings that matter before a run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Workgroup {
+    pub name: String,
+    /// Athena cancels a query once it has scanned this many bytes (and bills them).
+    pub cutoff_bytes: Option<u64>,
+    pub output_location: Option<String>,
+    /// The workgroup's settings override the client's (output location included).
+    pub enforced: bool,
+}
+
+pub async fn workgroup(clients: &Clients, name: &str) -> Result<Workgroup> {
+    let out = clients
+        .athena
+        .get_work_group()
+        .work_group(name)
+        .send()
+        .await
+        .map_err(|e| sdk_error(&format!("reading the Athena workgroup '{name}'"), e))?;
+    let config = out.work_group().and_then(|w| w.configuration());
+    Ok(Workgroup {
+        name: name.to_string(),
+        cutoff_bytes: config.and_then(|c| c.bytes_scanned_cutoff_per_query()).map(|b| b.max(0) as u64),
+        output_location: config
+            .and_then(|c| c.result_configuration())
+            .and_then(|r| r.output_location())
+            .map(str::to_string),
+        enforced: config.and_then(|c| c.enforce_work_group_configuration()).unwrap_or(false),
+    })
+}
+
+/// Every table in every Glue database of the catalog.
+pub async fn tables(clients: &Clients, profile: &AthenaProfile) -> Result<Vec<TableInfo>> {
+    let mut databases = Vec::new();
+    let mut pages = clients.glue.get_databases().set_catalog_id(profile.glue_catalog_id.clone()).into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| sdk_error("listing the Glue databases", e))?;
+        databases.extend(page.database_list().iter().map(|d| d.name().to_string()));
+    }
+    let mut out = Vec::new();
+    for db in databases {
+        let mut pages = clients
+            .glue
+            .get_tables()
+            .database_name(&db)
+            .set_catalog_id(profile.glue_catalog_id.clone())
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| sdk_error(&format!("listing the tables of Glue database '{db}'"), e))?;
+            out.extend(page.table_list().iter().map(|t| TableInfo { schema: db.clone(), name: t.name().to_string() }));
+        }
+    }
+    out.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+    Ok(out)
+}
+
+/// A saved query of the workgroup.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedQuery {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub database: String,
+    pub sql: String,
+}
+
+/// The workgroup's named queries, sorted by name.
+pub async fn named_queries(clients: &Clients, workgroup: &str) -> Result<Vec<NamedQuery>> {
+    let mut ids = Vec::new();
+    let mut pages = clients.athena.list_named_queries().work_group(workgroup).into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| sdk_error(&format!("listing the named queries of workgroup '{workgroup}'"), e))?;
+        ids.extend(page.named_query_ids().iter().cloned());
+    }
+    let athena = clients.athena.clone();
+    let fetched: Vec<Result<Option<NamedQuery>>> = futures::stream::iter(ids)
+        .map(|id| {
+            let athena = athena.clone();
+            async move {
+                let out = athena
+                    .get_named_query()
+                    .named_query_id(&id)
+                    .send()
+                    .await
+                    .map_err(|e| sdk_error(&format!("reading named query {id}"), e))?;
+                Ok(out.named_query().map(|q| NamedQuery {
+                    id: id.clone(),
+                    name: q.name().to_string(),
+                    description: q.description().map(str::to_string),
+                    database: q.database().to_string(),
+                    sql: q.query_string().to_string(),
+                }))
+            }
+        })
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    let mut out = Vec::new();
+    for q in fetched {
+        if let Some(q) = q? {
+            out.push(q);
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+/// The Glue catalog as an Iceberg catalog, reading metadata and manifests from S3 with the
+/// same credentials, region and endpoint as the Athena client. `warehouse` is where new
+/// tables go (only `fathom demo --athena-upload` creates any).
+pub async fn iceberg_catalog(
+    profile: &AthenaProfile,
+    region: &str,
+    creds: &Credentials,
+    warehouse: Option<&str>,
+) -> Result<Arc<dyn Catalog>> {
+    let mut props = HashMap::from([
+        (GLUE_CATALOG_PROP_WAREHOUSE.to_string(), warehouse.unwrap_or("s3://fathom-no-warehouse/").to_string()),
+        (AWS_REGION_NAME.to_string(), region.to_string()),
+        (S3_REGION.to_string(), region.to_string()),
+        (AWS_ACCESS_KEY_ID.to_string(), creds.access_key_id().to_string()),
+        (AWS_SECRET_ACCESS_KEY.to_string(), creds.secret_access_key().to_string()),
+    ]);
+    if let Some(t) = creds.session_token() {
+        props.insert(AWS_SESSION_TOKEN.to_string(), t.to_string());
+    }
+    if let Some(e) = &profile.endpoint_url {
+        props.insert(GLUE_CATALOG_PROP_URI.to_string(), e.clone());
+        props.insert(S3_ENDPOINT.to_string(), e.clone());
+        props.insert(S3_PATH_STYLE_ACCESS.to_string(), "true".to_string());
+    }
+    if let Some(id) = &profile.glue_catalog_id {
+        props.insert(GLUE_CATALOG_PROP_CATALOG_ID.to_string(), id.clone());
+    }
+    let catalog = GlueCatalogBuilder::default()
+        .load("glue", props)
+        .await
+        .map_err(|e| FathomError::Catalog { uri: "AWS Glue".into(), message: e.to_string() })?;
+    Ok(Arc::new(catalog))
+}

@@ -1,0 +1,210 @@
+//! One Athena query's life: StartQueryExecution (with a ClientRequestToken, parameters as
+//! ExecutionParameters), GetQueryExecution polled with backoff, StopQueryExecution when the
+//! caller gives up (dropping the future stops the query on the server).
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use aws_sdk_athena::types::{
+    QueryExecution, QueryExecutionContext, QueryExecutionState, ResultConfiguration, ResultReuseByAgeConfiguration,
+    ResultReuseConfiguration,
+};
+
+use super::client::sdk_error;
+use crate::config::AthenaProfile;
+use crate::engine::{Progress, ProgressFn};
+use crate::error::{FathomError, Result};
+use crate::library::ParamValue;
+
+/// How GetQueryExecution is polled: start at `initial`, grow by `factor`, never above `max`.
+#[derive(Debug, Clone, Copy)]
+pub struct Poll {
+    pub initial: Duration,
+    pub max: Duration,
+    pub factor: f64,
+}
+
+impl Default for Poll {
+    fn default() -> Self {
+        Poll { initial: Duration::from_millis(100), max: Duration::from_secs(5), factor: 1.6 }
+    }
+}
+
+impl Poll {
+    /// The wait after `delay`.
+    pub fn next(&self, delay: Duration) -> Duration {
+        delay.mul_f64(self.factor).min(self.max)
+    }
+}
+
+/// A parameter value as Athena's ExecutionParameters want it: a SQL literal, strings quoted
+/// with embedded quotes doubled. Athena binds these server-side (EXECUTE ... USING); they are
+/// never put into the query text.
+pub fn literal(v: &ParamValue) -> Result<String> {
+    Ok(match v {
+        ParamValue::Text(s) => format!("'{}'", s.replace('\'', "''")),
+        ParamValue::Int(i) => i.to_string(),
+        ParamValue::Float(f) if f.is_finite() => {
+            let s = f.to_string();
+            if s.contains('.') { s } else { format!("{s}.0") }
+        }
+        ParamValue::Float(f) => {
+            return Err(FathomError::Param(format!("parameter value {f} is not a finite number; Athena cannot bind it")));
+        }
+        ParamValue::Date(d) => format!("DATE '{}'", d.format("%Y-%m-%d")),
+        ParamValue::Bool(b) => b.to_string(),
+    })
+}
+
+/// Stops the query on the server if dropped before it finished.
+struct StopOnDrop {
+    client: aws_sdk_athena::Client,
+    id: String,
+    armed: bool,
+}
+
+/// Stop requests sent by dropped queries that may still be in flight (awaited before exit).
+static PENDING_STOPS: Mutex<Vec<tokio::task::JoinHandle<()>>> = Mutex::new(Vec::new());
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let client = self.client.clone();
+        let id = std::mem::take(&mut self.id);
+        let task = handle.spawn(async move {
+            let _ = client.stop_query_execution().query_execution_id(id).send().await;
+        });
+        if let Ok(mut pending) = PENDING_STOPS.lock() {
+            pending.retain(|t| !t.is_finished());
+            pending.push(task);
+        }
+    }
+}
+
+/// Waits (up to `timeout`) for the stop requests of cancelled queries to reach Athena, so a
+/// process that exits right after Ctrl-C still stops what it started.
+pub async fn finish_stops(timeout: Duration) {
+    let tasks: Vec<_> = PENDING_STOPS.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
+    let _ = tokio::time::timeout(timeout, futures::future::join_all(tasks)).await;
+}
+
+/// Starts `sql` and waits for it to finish, reporting QUEUED/RUNNING and statistics.
+pub async fn run(
+    client: &aws_sdk_athena::Client,
+    profile: &AthenaProfile,
+    output_location: Option<&str>,
+    sql: &str,
+    params: &[ParamValue],
+    poll: Poll,
+    progress: &ProgressFn,
+) -> Result<QueryExecution> {
+    let token = uuid::Uuid::new_v4().to_string();
+    let values = params.iter().map(literal).collect::<Result<Vec<_>>>()?;
+    let reuse = profile.result_reuse_minutes.map(|m| {
+        ResultReuseConfiguration::builder()
+            .result_reuse_by_age_configuration(
+                ResultReuseByAgeConfiguration::builder().enabled(true).max_age_in_minutes(m).build(),
+            )
+            .build()
+    });
+    let started = Instant::now();
+    let out = client
+        .start_query_execution()
+        .query_string(sql)
+        .client_request_token(&token)
+        .work_group(&profile.workgroup)
+        .query_execution_context(
+            QueryExecutionContext::builder().catalog(&profile.catalog).database(&profile.database).build(),
+        )
+        .set_execution_parameters((!values.is_empty()).then_some(values))
+        .set_result_configuration(
+            output_location.map(|o| ResultConfiguration::builder().output_location(o).build()),
+        )
+        .set_result_reuse_configuration(reuse)
+        .send()
+        .await
+        .map_err(|e| sdk_error("starting the Athena query", e))?;
+    let id = out
+        .query_execution_id()
+        .ok_or_else(|| FathomError::Query("Athena started the query but returned no QueryExecutionId".into()))?
+        .to_string();
+    let mut guard = StopOnDrop { client: client.clone(), id: id.clone(), armed: true };
+    let mut delay = poll.initial;
+    loop {
+        let out = client
+            .get_query_execution()
+            .query_execution_id(&id)
+            .send()
+            .await
+            .map_err(|e| sdk_error(&format!("checking Athena query {id}"), e))?;
+        let qe = out
+            .query_execution
+            .ok_or_else(|| FathomError::Query(format!("Athena returned no status for query {id}")))?;
+        let status = qe.status();
+        let state = status.and_then(|s| s.state()).cloned().unwrap_or(QueryExecutionState::Queued);
+        let stats = qe.statistics();
+        progress(Progress {
+            state: state.as_str().to_string(),
+            query_id: Some(id.clone()),
+            scanned_bytes: stats.and_then(|s| s.data_scanned_in_bytes()).map(|b| b.max(0) as u64),
+            elapsed: started.elapsed(),
+        });
+        match state {
+            QueryExecutionState::Succeeded => {
+                guard.armed = false;
+                return Ok(qe);
+            }
+            QueryExecutionState::Failed => {
+                guard.armed = false;
+                let reason = status.and_then(|s| s.state_change_reason()).unwrap_or("no reason given");
+                return Err(FathomError::Query(format!("Athena query {id} FAILED: {reason}")));
+            }
+            QueryExecutionState::Cancelled => {
+                guard.armed = false;
+                let reason = status.and_then(|s| s.state_change_reason()).map(|r| format!(": {r}")).unwrap_or_default();
+                return Err(FathomError::Query(format!("Athena query {id} was CANCELLED{reason}")));
+            }
+            _ => {}
+        }
+        tokio::time::sleep(delay).await;
+        delay = poll.next(delay);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn literals_quote_strings_and_double_embedded_quotes() {
+        assert_eq!(literal(&ParamValue::Text("O'Brien".into())).unwrap(), "'O''Brien'");
+        assert_eq!(literal(&ParamValue::Text("x'); DROP TABLE t; --".into())).unwrap(), "'x''); DROP TABLE t; --'");
+        assert_eq!(literal(&ParamValue::Int(-7)).unwrap(), "-7");
+        assert_eq!(literal(&ParamValue::Float(2.0)).unwrap(), "2.0");
+        assert_eq!(literal(&ParamValue::Float(0.25)).unwrap(), "0.25");
+        assert!(literal(&ParamValue::Float(f64::NAN)).is_err());
+        let d = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        assert_eq!(literal(&ParamValue::Date(d)).unwrap(), "DATE '2024-03-01'");
+        assert_eq!(literal(&ParamValue::Bool(true)).unwrap(), "true");
+    }
+
+    #[test]
+    fn polling_backs_off_to_the_cap() {
+        let p = Poll::default();
+        let mut d = p.initial;
+        let mut waits = vec![d];
+        for _ in 0..12 {
+            d = p.next(d);
+            waits.push(d);
+        }
+        assert_eq!(waits[0], Duration::from_millis(100));
+        assert!(waits.windows(2).all(|w| w[1] >= w[0]));
+        assert_eq!(*waits.last().unwrap(), Duration::from_secs(5));
+    }
+}

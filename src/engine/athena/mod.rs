@@ -1,0 +1,222 @@
+//! AWS Athena: the distributed engine. Queries start with a ClientRequestToken, bind their
+//! parameters as ExecutionParameters, are polled with backoff, stopped on the server when
+//! dropped, and their rows are streamed from the result CSV on S3 (or GetQueryResults pages).
+//! The estimate plans the same SQL over the Iceberg tables loaded through Glue + S3, exactly
+//! as on the local lake, and sets the workgroup's scan cutoff beside it.
+
+pub mod catalog;
+pub mod client;
+pub mod csv;
+pub mod exec;
+pub mod results;
+pub mod types;
+
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use aws_config::SdkConfig;
+use aws_credential_types::Credentials;
+use datafusion::sql::sqlparser::tokenizer::Token;
+use tokio::sync::OnceCell;
+
+use crate::config::{AthenaProfile, Budget};
+use crate::engine::local::LocalEngine;
+use crate::engine::postgres::classify::{Class, classify};
+use crate::engine::{Engine, ProgressFn, QueryStream, TableInfo, no_progress};
+use crate::error::{FathomError, Result};
+use crate::estimate::Estimate;
+use crate::library::{ParamValue, PlaceholderStyle};
+pub use catalog::{NamedQuery, Workgroup};
+pub use client::Clients;
+pub use exec::{Poll, finish_stops};
+pub use results::Via;
+
+pub struct AthenaEngine {
+    name: String,
+    profile: AthenaProfile,
+    region: String,
+    creds: Credentials,
+    clients: Clients,
+    poll: Poll,
+    allow_write: bool,
+    workgroup: OnceCell<Workgroup>,
+    /// The estimate's planner over the Glue catalog, built on first use.
+    planner: OnceCell<LocalEngine>,
+    /// How the last result was fetched.
+    last_via: Mutex<Option<Via>>,
+}
+
+impl AthenaEngine {
+    /// Connects with the standard AWS credential chain. `allow_write` is `fathom run --write`.
+    pub async fn connect(name: &str, profile: &AthenaProfile, allow_write: bool) -> Result<Self> {
+        let config = client::sdk_config(profile).await?;
+        Self::with_sdk_config(name, profile, config, allow_write).await
+    }
+
+    /// Connects with a given SDK config (tests: a replay HTTP client and static credentials).
+    pub async fn with_sdk_config(name: &str, profile: &AthenaProfile, config: SdkConfig, allow_write: bool) -> Result<Self> {
+        let creds = client::credentials(&config, profile).await?;
+        let region = config.region().map(|r| r.to_string()).unwrap_or_else(|| "us-east-1".into());
+        let clients = Clients::new(&config, profile.endpoint_url.is_some());
+        Ok(AthenaEngine {
+            name: name.to_string(),
+            profile: profile.clone(),
+            region,
+            creds,
+            clients,
+            poll: Poll::default(),
+            allow_write,
+            workgroup: OnceCell::new(),
+            planner: OnceCell::new(),
+            last_via: Mutex::new(None),
+        })
+    }
+
+    /// Sets the polling schedule (tests use a short one).
+    pub fn with_poll(mut self, poll: Poll) -> Self {
+        self.poll = poll;
+        self
+    }
+
+    pub fn clients(&self) -> &Clients {
+        &self.clients
+    }
+
+    /// HTTP requests sent so far (retries included).
+    pub fn requests(&self) -> usize {
+        self.clients.requests.get()
+    }
+
+    /// How the last result's rows were fetched.
+    pub fn last_via(&self) -> Option<Via> {
+        *self.last_via.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The workgroup's settings (read once).
+    pub async fn workgroup(&self) -> Result<&Workgroup> {
+        self.workgroup.get_or_try_init(|| catalog::workgroup(&self.clients, &self.profile.workgroup)).await
+    }
+
+    /// The workgroup's named queries.
+    pub async fn named_queries(&self) -> Result<Vec<NamedQuery>> {
+        catalog::named_queries(&self.clients, &self.profile.workgroup).await
+    }
+
+    /// The Glue catalog as an Iceberg catalog (`warehouse`: where new tables are written).
+    pub async fn iceberg_catalog(&self, warehouse: Option<&str>) -> Result<Arc<dyn iceberg::Catalog>> {
+        catalog::iceberg_catalog(&self.profile, &self.region, &self.creds, warehouse).await
+    }
+
+    async fn planner(&self) -> Result<&LocalEngine> {
+        self.planner
+            .get_or_try_init(|| async {
+                let iceberg = self.iceberg_catalog(None).await?;
+                LocalEngine::with_catalog(iceberg, &format!("the Glue catalog of profile '{}'", self.name)).await
+            })
+            .await
+    }
+
+    /// Where results go: the profile's location unless the workgroup enforces its own.
+    async fn output_location(&self) -> Result<Option<String>> {
+        let wg = self.workgroup().await;
+        match (&self.profile.output_location, wg) {
+            (_, Ok(wg)) if wg.enforced && wg.output_location.is_some() => Ok(None),
+            (Some(o), _) => Ok(Some(o.clone())),
+            (None, Ok(wg)) if wg.output_location.is_some() => Ok(None),
+            (None, Ok(wg)) => Err(FathomError::Other(format!(
+                "no S3 output location for Athena results: set `output_location` in profile '{}' or a query result location in workgroup '{}'",
+                self.name, wg.name
+            ))),
+            // The workgroup cannot be read (permissions): let Athena use its own settings.
+            (None, Err(_)) => Ok(None),
+        }
+    }
+
+    fn check_read_only(&self, sql: &str) -> Result<()> {
+        let first = crate::engine::postgres::classify::first_word(sql).unwrap_or_default().to_ascii_lowercase();
+        if first == "describe" {
+            return Ok(());
+        }
+        match classify(sql) {
+            Ok(Class::Read) => Ok(()),
+            Ok(Class::Write { what }) if self.allow_write && !self.profile.read_only => {
+                let _ = what;
+                Ok(())
+            }
+            Ok(Class::Write { what }) => Err(FathomError::Query(format!(
+                "{what} writes, and profile '{}' is read-only: fathom runs reads on Athena unless the profile sets read_only = false and the run passes --write",
+                self.name
+            ))),
+            Err(e) => Err(FathomError::Query(e.to_string())),
+        }
+    }
+}
+
+/// `?` placeholders as `$1, $2, ...` (the estimate's planner is DataFusion).
+fn dollar_placeholders(sql: &str) -> Result<String> {
+    let toks = crate::sqltext::tokenize(sql)?;
+    let mut n = 0;
+    let edits: Vec<(usize, usize, String)> = toks
+        .iter()
+        .filter(|t| matches!(&t.token, Token::Placeholder(p) if p == "?"))
+        .map(|t| {
+            n += 1;
+            (t.start, t.end, format!("${n}"))
+        })
+        .collect();
+    Ok(crate::sqltext::splice(sql, &edits))
+}
+
+#[async_trait]
+impl Engine for AthenaEngine {
+    fn kind(&self) -> &'static str {
+        "athena"
+    }
+
+    fn placeholder_style(&self) -> PlaceholderStyle {
+        PlaceholderStyle::Question
+    }
+
+    async fn execute(&self, sql: &str, params: &[ParamValue]) -> Result<QueryStream> {
+        self.execute_with_progress(sql, params, no_progress()).await
+    }
+
+    async fn execute_with_progress(&self, sql: &str, params: &[ParamValue], progress: ProgressFn) -> Result<QueryStream> {
+        self.check_read_only(sql)?;
+        let output = self.output_location().await?;
+        let qe = exec::run(&self.clients.athena, &self.profile, output.as_deref(), sql, params, self.poll, &progress).await?;
+        let scanned = qe.statistics().and_then(|s| s.data_scanned_in_bytes()).map(|b| b.max(0) as u64);
+        let fetched = results::fetch(&self.clients, &qe, self.profile.results).await?;
+        *self.last_via.lock().unwrap_or_else(|e| e.into_inner()) = Some(fetched.via);
+        Ok(QueryStream { schema: fetched.schema, batches: fetched.batches, scanned: Box::new(move || scanned) })
+    }
+
+    async fn estimate(&self, sql: &str, params: &[ParamValue], budget: &Budget, with_files: bool) -> Result<Estimate> {
+        let planner = self.planner().await?;
+        let sql = dollar_placeholders(sql)?;
+        let mut est = planner.estimate(&sql, params, budget, with_files).await?;
+        if let Ok(wg) = self.workgroup().await
+            && let Some(cutoff) = wg.cutoff_bytes
+        {
+            est.set_cutoff(cutoff, &wg.name);
+        }
+        Ok(est)
+    }
+
+    async fn tables(&self) -> Result<Vec<TableInfo>> {
+        catalog::tables(&self.clients, &self.profile).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn question_marks_become_numbered_placeholders_outside_strings() {
+        assert_eq!(
+            dollar_placeholders("SELECT '?' AS q, x FROM t WHERE a = ? AND b IN (?, ?) -- ?").unwrap(),
+            "SELECT '?' AS q, x FROM t WHERE a = $1 AND b IN ($2, $3) -- ?"
+        );
+    }
+}
