@@ -2,6 +2,7 @@
 //! real `fathom demo`, and helpers that run the real binary against it.
 #![allow(dead_code)]
 
+pub mod aws;
 pub mod pg;
 
 use std::path::{Path, PathBuf};
