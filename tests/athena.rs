@@ -314,3 +314,46 @@ async fn a_lake_uploaded_to_glue_and_s3_is_estimated_exactly_like_the_same_lake_
     let pruned = tiny.estimate(queries[0], &[], &budget, false).await.unwrap();
     assert!(!pruned.warnings.iter().any(|w| w.contains("per-query cutoff")), "{:?}", pruned.warnings);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_in_fathom_run_stops_the_query_on_the_server() {
+    let Some(moto) = Moto::start() else { return };
+    moto.slow_queries(100_000);
+    let engine = moto.engine(&moto.profile(AthenaResults::Auto)).await;
+    let home = common::Home::fresh(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("athena-ctrl-c"));
+    let dir = home.root.join("config/fathom");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), moto.profile_toml()).unwrap();
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("fathom"));
+    cmd.env("XDG_CONFIG_HOME", home.root.join("config"))
+        .env("XDG_STATE_HOME", home.root.join("state"))
+        .env("XDG_DATA_HOME", home.root.join("data"))
+        .env("HOME", &home.root)
+        .envs(moto.env())
+        .args(["run", "--profile", "emu", "SELECT 1 AS one"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    // Wait until the query exists on the server, then press Ctrl-C.
+    let athena = &engine.clients().athena;
+    let mut id = None;
+    for _ in 0..200 {
+        let ids = athena.list_query_executions().send().await.unwrap().query_execution_ids().to_vec();
+        if let Some(first) = ids.first() {
+            id = Some(first.clone());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let id = id.expect("fathom run started a query");
+    let status = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cancelled"), "{err}");
+    let qe = athena.get_query_execution().query_execution_id(&id).send().await.unwrap();
+    assert_eq!(qe.query_execution().unwrap().status().unwrap().state(), Some(&QueryExecutionState::Cancelled));
+    let ledger = std::fs::read_to_string(home.root.join("state/fathom/history.jsonl")).unwrap();
+    assert!(ledger.contains("\"outcome\":\"cancelled\""), "{ledger}");
+}
