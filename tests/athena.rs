@@ -291,6 +291,24 @@ async fn a_lake_uploaded_to_glue_and_s3_is_estimated_exactly_like_the_same_lake_
     assert_eq!(last["actual_bytes"], 0, "moto reports DataScannedInBytes = 0; it is recorded as reported");
     assert!(!ledger.contains("testing"), "no credentials in the ledger");
 
+    // Unattended checks on Athena do not spend above the budget: each is estimated first.
+    let strict = home.root.join("strict.toml");
+    std::fs::write(&strict, format!("[budget]\nconfirm_above_usd = 0.0\n{}", moto.profile_toml())).unwrap();
+    let out = home
+        .cmd()
+        .envs(moto.env())
+        .args(["--config", strict.to_str().unwrap(), "check", "--profile", "emu", "--format", "json", "--as-of", common::AS_OF])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let checks = report["checks"].as_array().unwrap_or_else(|| panic!("{report}"));
+    assert!(!checks.is_empty());
+    for c in checks.iter().filter(|c| c["status"] != "skipped") {
+        assert_eq!(c["status"], "error", "{c}");
+        assert!(c["error"].as_str().unwrap().contains("not run: the estimate"), "{c}");
+    }
+
     // A workgroup cutoff below the estimate: shown beside it and warned about.
     let full = engine.estimate("SELECT * FROM market_data.us_stocks_price", &[], &budget, false).await.unwrap();
     assert_eq!(full.cutoff_bytes, None, "the primary workgroup has no cutoff");

@@ -52,7 +52,8 @@ pub async fn run(config: &Config, args: &CheckArgs) -> Result<bool> {
     let as_of = parse_as_of(args.as_of.as_deref())?;
     let checks = choose_checks(config, args.dir.as_deref())?;
     let (_, engine) = super::open_engine(config, args.profile.as_deref()).await?;
-    let results = quality::run_loaded(engine.as_ref(), &checks, as_of).await;
+    let budget = config.profile(args.profile.as_deref())?.1.budget(&config.budget);
+    let results = quality::run_loaded_within(engine.as_ref(), &checks, as_of, Some(&budget)).await;
     let report = if json { render::json(&results, as_of) } else { render::text(&results, as_of, args.profile.as_deref()) };
     print!("{report}");
     Ok(results.iter().any(|r| r.status.is_failure()))

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use crate::library::CheckSpec;
 
 pub use load::{Check, builtin_checks, load_checks};
-pub use runner::{run_check, run_checks, run_loaded};
+pub use runner::{run_check, run_checks, run_loaded, run_loaded_within};
 
 /// The verdict on one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -8,7 +8,10 @@ use arrow::record_batch::RecordBatch;
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
+use crate::config::Budget;
 use crate::engine::{Engine, collect};
+use crate::estimate::Verdict;
+use crate::estimate::bill::{human_bytes, human_usd};
 use crate::error::{FathomError, Result};
 use crate::library::params::placeholders;
 use crate::library::{bind, inline};
@@ -28,9 +31,16 @@ pub async fn run_checks(engine: &dyn Engine, dir: &Path, as_of: NaiveDate) -> Re
 
 /// Runs loaded checks in order; one failing query does not stop the rest.
 pub async fn run_loaded(engine: &dyn Engine, checks: &[Check], as_of: NaiveDate) -> Vec<CheckResult> {
+    run_loaded_within(engine, checks, as_of, None).await
+}
+
+/// `run_loaded` with a budget: on an engine that bills per byte (Athena), each check is
+/// estimated first and not run when the estimate is above `confirm_above_usd` (nobody is
+/// there to confirm in cron); it is reported as an error that says so.
+pub async fn run_loaded_within(engine: &dyn Engine, checks: &[Check], as_of: NaiveDate, budget: Option<&Budget>) -> Vec<CheckResult> {
     let mut out = Vec::with_capacity(checks.len());
     for c in checks {
-        out.push(run_check(engine, c, as_of).await);
+        out.push(run_check_within(engine, c, as_of, budget).await);
     }
     out
 }
@@ -52,6 +62,10 @@ fn params_of(check: &Check, as_of: NaiveDate) -> Result<Vec<(String, String)>> {
 
 /// Runs one check.
 pub async fn run_check(engine: &dyn Engine, check: &Check, as_of: NaiveDate) -> CheckResult {
+    run_check_within(engine, check, as_of, None).await
+}
+
+async fn run_check_within(engine: &dyn Engine, check: &Check, as_of: NaiveDate, budget: Option<&Budget>) -> CheckResult {
     let mut result = CheckResult {
         id: check.id.clone(),
         name: check.header.name.clone().unwrap_or_else(|| check.id.clone()),
@@ -73,7 +87,8 @@ pub async fn run_check(engine: &dyn Engine, check: &Check, as_of: NaiveDate) -> 
         result.error = Some(format!("this check is for the {want} engine; the profile uses {}", engine.kind()));
         return result;
     }
-    match execute(engine, check, as_of, &mut result).await {
+    let priced = budget.filter(|_| engine.kind() == "athena");
+    match execute(engine, check, as_of, priced, &mut result).await {
         Ok(()) => result.status = classify(result.count, check.spec),
         Err(e) => {
             result.status = Status::Error;
@@ -83,11 +98,28 @@ pub async fn run_check(engine: &dyn Engine, check: &Check, as_of: NaiveDate) -> 
     result
 }
 
-async fn execute(engine: &dyn Engine, check: &Check, as_of: NaiveDate, result: &mut CheckResult) -> Result<()> {
+async fn execute(
+    engine: &dyn Engine,
+    check: &Check,
+    as_of: NaiveDate,
+    budget: Option<&Budget>,
+    result: &mut CheckResult,
+) -> Result<()> {
     let given = params_of(check, as_of)?;
     result.drilldown = inline(body(&check.sql), &check.header.params, &given)?;
     result.params = given.clone();
     let bound = bind(&check.sql, &check.header.params, &given, engine.placeholder_style())?;
+    if let Some(budget) = budget {
+        let est = engine.estimate(&bound.sql, &bound.values, budget, false).await?;
+        if let Verdict::Confirm(limit) | Verdict::Refuse(limit) = est.verdict(budget) {
+            return Err(FathomError::Other(format!(
+                "not run: the estimate {} ({}) is above the budget's {} for unattended runs; run it by hand with `fathom run`",
+                human_usd(est.cost_usd),
+                human_bytes(est.total_bytes),
+                human_usd(limit)
+            )));
+        }
+    }
     let stream = engine.execute(&bound.sql, &bound.values).await?;
     result.columns = stream.schema.fields().iter().map(|f| f.name().clone()).collect();
     let batches = collect(stream, COUNT_CAP).await?.batches;
