@@ -6,7 +6,6 @@
 //! `cargo bench --bench athena_fetch` (FATHOM_BENCH_ROWS=100000, FATHOM_BENCH_RUNS=3)
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 use std::time::Instant;
