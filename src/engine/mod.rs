@@ -2,6 +2,7 @@
 
 pub mod functions;
 pub mod lake_catalog;
+pub mod lake_describe;
 pub mod local;
 pub mod metadata_tables;
 pub mod postgres;
@@ -41,6 +42,32 @@ pub struct TableInfo {
     pub name: String,
 }
 
+/// One column of a table, as the engine's catalog types it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnDetail {
+    pub name: String,
+    /// The engine's own type name: Iceberg's (`long`, `date`, `timestamp`) or PostgreSQL's
+    /// (`integer`, `numeric(38,9)`).
+    pub data_type: String,
+    pub nullable: bool,
+}
+
+/// What the catalog pane shows of one table. Fields an engine does not have are `None`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TableDetail {
+    pub columns: Vec<ColumnDetail>,
+    /// The default partition spec, one entry per field (`month(trade_date)`,
+    /// `bucket(16, ticker)`); empty when unpartitioned, `None` when the engine has none.
+    pub partition_spec: Option<Vec<String>>,
+    /// Snapshots the table keeps (Iceberg).
+    pub snapshots: Option<usize>,
+    pub current_snapshot: Option<i64>,
+    /// From the current snapshot's summary, when it records them.
+    pub data_files: Option<u64>,
+    pub records: Option<u64>,
+    pub bytes: Option<u64>,
+}
+
 #[async_trait]
 pub trait Engine: Send + Sync {
     /// "local", "postgres", "athena".
@@ -53,6 +80,13 @@ pub trait Engine: Send + Sync {
     async fn estimate(&self, sql: &str, params: &[ParamValue], budget: &Budget, with_files: bool) -> Result<Estimate>;
     /// The tables the engine can see.
     async fn tables(&self) -> Result<Vec<TableInfo>>;
+    /// Columns (and, where the engine has them, partitioning and snapshots) of one table.
+    async fn describe(&self, schema: &str, table: &str) -> Result<TableDetail> {
+        Err(crate::error::FathomError::Other(format!(
+            "describing {schema}.{table} is not supported by the {} engine; query its information_schema instead",
+            self.kind()
+        )))
+    }
 }
 
 /// A collected result.
