@@ -43,7 +43,7 @@ fn running_query_shows_elapsed_time_and_how_to_cancel() {
     let mut s = state(false);
     press(&mut s, "f3");
     typ(&mut s, "SELECT 1");
-    press(&mut s, "f5");
+    tui_common::press_run(&mut s, "f5");
     s.now += Duration::from_millis(2300);
     let screen = render(&mut s, 80, 24);
     assert!(screen.contains("running 2.3 s"), "{screen}");

@@ -21,11 +21,14 @@ use tokio::task::AbortHandle;
 use crate::config::{Config, Profile};
 use crate::engine::{Engine, collect};
 use crate::error::{FathomError, Result};
+use crate::estimate::Estimate;
 use crate::export::{self, Format};
+use crate::history;
 use crate::library::{ParamDecl, bind};
 use crate::tui::autosave;
-use crate::tui::grid::{QueryOutput, sort_order};
-use crate::tui::state::{Action, Effect, State};
+use crate::tui::grid::{Priced, QueryOutput, sort_order};
+use crate::tui::ledger::{self, RunInfo};
+use crate::tui::state::{Action, Effect, EstimateFor, State};
 use crate::tui::update::update;
 use crate::tui::views;
 
@@ -107,7 +110,7 @@ async fn event_loop(terminal: &mut Term, mut state: State, config: Arc<Config>) 
     let sig = |k: SignalKind| signal(k).map_err(|e| FathomError::io("installing signal handlers", e));
     let (mut hup, mut term) = (sig(SignalKind::hangup())?, sig(SignalKind::terminate())?);
     let engines = Arc::new(Engines { config: config.clone(), open: tokio::sync::Mutex::new(HashMap::new()) });
-    let mut tasks: HashMap<u64, AbortHandle> = HashMap::new();
+    let mut tasks: HashMap<u64, Tracked> = HashMap::new();
     warm(&engines, &state.default_profile);
     if let Ok(size) = terminal.size() {
         state.size = (size.width, size.height);
@@ -137,8 +140,10 @@ async fn event_loop(terminal: &mut Term, mut state: State, config: Arc<Config>) 
             _ = term.recv() => break,
             _ = tokio::time::sleep_until(draw_at), if state.dirty => continue,
         };
-        if let Action::QueryDone { id, .. } = &action {
-            tasks.remove(id);
+        if let Action::QueryDone { id, result } = &action
+            && let Some(t) = tasks.remove(id)
+        {
+            record(&state_dir, ledger::finished(t.entry, result, t.started.elapsed()), &tx);
         }
         state.now = Instant::now();
         for effect in update(&mut state, action) {
@@ -146,9 +151,28 @@ async fn event_loop(terminal: &mut Term, mut state: State, config: Arc<Config>) 
         }
     }
     for (_, task) in tasks.drain() {
-        task.abort(); // dropping a query's stream cancels it
+        task.abort.abort(); // dropping a query's stream cancels it
+        let _ = history::append(&state_dir, &ledger::cancelled(task.entry, task.started.elapsed()));
     }
     autosave::save(&state_dir, &state.session()).map_err(FathomError::Other)
+}
+
+/// A query running on a task: how to stop it, and its ledger entry (written once, when it
+/// reports back or is cancelled, whichever comes first).
+struct Tracked {
+    abort: AbortHandle,
+    entry: history::Run,
+    started: Instant,
+}
+
+/// Appends a run to the ledger off the event loop; a failure becomes a notice.
+fn record(state_dir: &std::path::Path, entry: history::Run, tx: &UnboundedSender<Action>) {
+    let (dir, tx) = (state_dir.to_path_buf(), tx.clone());
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = history::append(&dir, &entry) {
+            let _ = tx.send(Action::Notify { text: format!("{e}; the run was not recorded in the history"), error: true });
+        }
+    });
 }
 
 /// Open engines, one per profile, shared by the tasks.
@@ -181,25 +205,44 @@ fn warm(engines: &Arc<Engines>, profile: &str) {
 fn run_effect(
     effect: Effect,
     tx: &UnboundedSender<Action>,
-    tasks: &mut HashMap<u64, AbortHandle>,
+    tasks: &mut HashMap<u64, Tracked>,
     engines: &Arc<Engines>,
     state_dir: &std::path::Path,
 ) {
-    let tx = tx.clone();
+    let engine_of = |profile: &str| engines.config.profile(Some(profile)).map(|(_, p)| p.engine_name()).unwrap_or("?");
     match effect {
-        Effect::RunQuery { id, profile, sql, decls, given, row_cap } => {
-            let engines = engines.clone();
+        Effect::RunQuery { id, profile, sql, decls, given, row_cap, estimate } => {
+            let info = RunInfo { time: chrono::Utc::now(), profile: &profile, engine: engine_of(&profile), sql: &sql, given: &given, estimate };
+            let entry = ledger::begin(info);
+            let (engines, tx) = (engines.clone(), tx.clone());
             let handle = tokio::spawn(async move {
                 let result = run_query(&engines, &profile, &sql, &decls, &given, row_cap).await;
+                let result = result.map(|mut out| {
+                    out.estimate = estimate;
+                    out
+                });
                 let _ = tx.send(Action::QueryDone { id, result });
             });
-            tasks.insert(id, handle.abort_handle());
+            tasks.insert(id, Tracked { abort: handle.abort_handle(), entry, started: Instant::now() });
         }
         Effect::Cancel { id } => {
             if let Some(task) = tasks.remove(&id) {
-                task.abort();
+                task.abort.abort(); // the task owns the stream: dropping it stops the engine
+                record(state_dir, ledger::cancelled(task.entry, task.started.elapsed()), tx);
             }
         }
+        Effect::NotRun { profile, sql, given, estimate, outcome } => {
+            let info = RunInfo { time: chrono::Utc::now(), profile: &profile, engine: engine_of(&profile), sql: &sql, given: &given, estimate };
+            record(state_dir, ledger::not_run(info, &outcome), tx);
+        }
+        other => run_task(other, tx.clone(), engines, state_dir),
+    }
+}
+
+/// Effects that only start a task (or write to the terminal) and report back.
+fn run_task(effect: Effect, tx: UnboundedSender<Action>, engines: &Arc<Engines>, state_dir: &std::path::Path) {
+    match effect {
+        Effect::RunQuery { .. } | Effect::Cancel { .. } | Effect::NotRun { .. } | Effect::Quit => {}
         Effect::LoadCatalog { profile } => {
             let engines = engines.clone();
             tokio::spawn(async move {
@@ -208,6 +251,22 @@ fn run_effect(
                     Err(e) => Err(e),
                 };
                 let _ = tx.send(Action::Catalog { profile, result });
+            });
+        }
+        Effect::Describe { profile, schema, table } => {
+            let engines = engines.clone();
+            tokio::spawn(async move {
+                let result = match engines.get(&profile).await {
+                    Ok(engine) => engine.describe(&schema, &table).await.map_err(|e| e.to_string()),
+                    Err(e) => Err(e),
+                };
+                let _ = tx.send(Action::Described { profile, schema, table, result });
+            });
+        }
+        Effect::LoadHistory => {
+            let dir = state_dir.to_path_buf();
+            tokio::task::spawn_blocking(move || {
+                let _ = tx.send(Action::History(history::read(&dir, None).map_err(|e| e.to_string())));
             });
         }
         Effect::RunChecks { profile } => {
@@ -226,11 +285,11 @@ fn run_effect(
                 let _ = tx.send(Action::Checked { profile, result });
             });
         }
-        Effect::Estimate { tab, profile, sql } => {
+        Effect::Estimate { tab, key, decls, purpose } => {
             let engines = engines.clone();
             tokio::spawn(async move {
-                let result = estimate(&engines, &profile, &sql).await;
-                let _ = tx.send(Action::EstimateDone { tab, result });
+                let result = estimate(&engines, &key, &decls).await;
+                let _ = tx.send(Action::EstimateDone { tab, key, purpose, result });
             });
         }
         Effect::Sort { query_id, batch, sort } => {
@@ -272,7 +331,6 @@ fn run_effect(
                 });
             });
         }
-        Effect::Quit => {}
     }
 }
 
@@ -300,25 +358,25 @@ async fn run_query(
     let collected = collect(stream, row_cap).await.map_err(|e| e.to_string())?;
     let (batches, truncated) = (collected.batches, collected.truncated);
     let elapsed = started.elapsed();
+    let price = engines.config.budget.price_per_tb_usd;
+    let actual = collected.scanned_bytes.map(|b| Priced::bill(b, price));
     tokio::task::spawn_blocking(move || {
         let batch = arrow::compute::concat_batches(&schema, &batches).map_err(|e| format!("cannot assemble the result: {e}"))?;
-        Ok(QueryOutput::new(batch, truncated, elapsed))
+        Ok(QueryOutput::new(batch, truncated, elapsed).with_costs(actual, None))
     })
     .await
     .map_err(|e| format!("result task failed: {e}"))?
 }
 
-/// The live estimate of `sql` on `profile`, shown on the status line: what Athena would
-/// scan and bill (or PostgreSQL's plan cost), with the statement's header defaults bound;
-/// `Err(why)` when it cannot be estimated (a syntax error, a parameter without a value).
-async fn estimate(engines: &Engines, profile: &str, sql: &str) -> std::result::Result<Option<String>, String> {
-    let engine = engines.get(profile).await?;
-    let header = crate::library::parse_header(sql, std::path::Path::new("the editor")).unwrap_or_default();
-    let bound = bind(sql, &header.params, &[], engine.placeholder_style()).map_err(|e| e.to_string())?;
+/// The estimate of a statement on a profile, bound as its run would be: what Athena would
+/// scan and bill (or PostgreSQL's plan cost), for the status line and the budget before a
+/// run; `Err(why)` when it cannot be estimated (a syntax error, a parameter without a value).
+async fn estimate(engines: &Engines, key: &EstimateFor, decls: &[ParamDecl]) -> std::result::Result<Option<Estimate>, String> {
+    let engine = engines.get(&key.profile).await?;
+    let bound = bind(&key.sql, decls, &key.given, engine.placeholder_style()).map_err(|e| e.to_string())?;
     let e = engine
         .estimate(&bound.sql, &bound.values, &engines.config.budget, false)
         .await
         .map_err(|e| e.to_string())?;
-    let warn = if e.warnings.is_empty() { String::new() } else { format!(" · {} warning(s)", e.warnings.len()) };
-    Ok(Some(format!("{}{warn}", e.summary())))
+    Ok(Some(e))
 }
