@@ -11,11 +11,26 @@ use crate::estimate::bill::{human_bytes, human_usd};
 use crate::tui::keymap::{Cmd, Context};
 use crate::tui::state::{BudgetDialog, State};
 use crate::tui::update_budget::amount;
+use crate::tui::views::grid::thousands;
 use crate::tui::views::{block, centered, fit, title};
 
-/// Display rows `text` takes when wrapped at `width`.
+/// Display rows `text` takes when wrapped word by word at `width` (as the paragraph wraps).
 fn rows(text: &str, width: usize) -> u16 {
-    u16::try_from(text.width().div_ceil(width.max(1)).max(1)).unwrap_or(u16::MAX)
+    let width = width.max(1);
+    let (mut rows, mut used) = (1usize, 0usize);
+    for word in text.split(' ') {
+        let w = word.width();
+        if used > 0 && used + 1 + w <= width {
+            used += 1 + w;
+            continue;
+        }
+        if used > 0 {
+            rows += 1;
+        }
+        rows += w.saturating_sub(1) / width; // a word longer than the line is cut
+        used = if w == 0 { 0 } else { (w - 1) % width + 1 };
+    }
+    u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
 pub fn draw(f: &mut Frame, s: &State, d: &BudgetDialog) {
@@ -37,7 +52,7 @@ pub fn draw(f: &mut Frame, s: &State, d: &BudgetDialog) {
     let scan = format!(
         "{cost} to scan {} {dot} billed {} MB at ${:.2}/TB{}",
         human_bytes(e.total_bytes),
-        e.billed_mb,
+        thousands(e.billed_mb as usize),
         e.price_per_tb_usd,
         if e.conservative { " (conservative)" } else { "" }
     );
@@ -103,4 +118,18 @@ pub fn draw(f: &mut Frame, s: &State, d: &BudgetDialog) {
     f.render_widget(Clear, area);
     f.render_widget(outer, area);
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rows;
+
+    #[test]
+    fn rows_count_word_wrapping() {
+        assert_eq!(rows("", 10), 1);
+        assert_eq!(rows("abc def", 7), 1);
+        assert_eq!(rows("abc defg", 7), 2);
+        assert_eq!(rows("abcdefghijklmno", 5), 3);
+        assert_eq!(rows("! no filter on partition column trade_month of market_data.us_stocks_price: all 24", 74), 2);
+    }
 }

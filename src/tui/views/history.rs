@@ -1,6 +1,7 @@
 //! The history pane: the run ledger newest first, one line per run (time in UTC, outcome,
-//! rows, duration, estimated and read bytes, cost, profile, the SQL's first line), and below
-//! it the selected run in full: profile, estimate against actual, outcome, SQL.
+//! rows, duration, estimated and read bytes, cost, profile, the SQL's first line; narrow
+//! screens leave out bytes and profile), and below it the selected run in full: profile,
+//! estimate against actual, outcome, SQL.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -44,19 +45,26 @@ fn opt_bytes(b: Option<u64>) -> String {
     b.map(human_bytes).unwrap_or_else(|| "-".into())
 }
 
-fn row(r: &Run) -> String {
-    format!(
-        "{:<11} {:<9} {:>9} {:>7} {:>9} {:>9} {:>10} {:<10} {}",
-        r.time.format("%m-%d %H:%M"),
-        status_word(&r.outcome),
-        r.rows.map(|n| thousands(n as usize)).unwrap_or_else(|| "-".into()),
-        duration(std::time::Duration::from_millis(r.duration_ms)),
-        opt_bytes(r.estimated_bytes),
-        opt_bytes(r.actual_bytes),
-        r.cost_usd.or(r.estimated_cost_usd).map(human_usd).unwrap_or_else(|| "-".into()),
-        r.profile,
-        first_line(&r.sql)
-    )
+/// Below this inner width the list leaves out the bytes and the profile (the preview has them).
+const WIDE: usize = 110;
+
+/// One run's line, and the header above the lines (wide or narrow columns).
+fn row(r: Option<&Run>, wide: bool) -> String {
+    let cell = |f: &dyn Fn(&Run) -> String, head: &str| r.map(f).unwrap_or_else(|| head.to_string());
+    let time = cell(&|r| r.time.format("%m-%d %H:%M").to_string(), "time");
+    let status = cell(&|r| status_word(&r.outcome).to_string(), "status");
+    let rows = cell(&|r| r.rows.map(|n| thousands(n as usize)).unwrap_or_else(|| "-".into()), "rows");
+    let took = cell(&|r| duration(std::time::Duration::from_millis(r.duration_ms)), "took");
+    let cost = cell(&|r| r.cost_usd.map(human_usd).unwrap_or_else(|| "-".into()), "cost");
+    let sql = cell(&|r| first_line(&r.sql).to_string(), "sql");
+    if wide {
+        let est = cell(&|r| opt_bytes(r.estimated_bytes), "estimate");
+        let read = cell(&|r| opt_bytes(r.actual_bytes), "read");
+        let profile = cell(&|r| r.profile.clone(), "profile");
+        format!("{time:<11} {status:<9} {rows:>9} {took:>7} {est:>9} {read:>9} {cost:>10}  {profile:<10} {sql}")
+    } else {
+        format!("{time:<11} {status:<9} {rows:>9} {took:>7} {cost:>10}  {sql}")
+    }
 }
 
 fn priced(bytes: Option<u64>, cost: Option<f64>) -> String {
@@ -67,22 +75,22 @@ fn priced(bytes: Option<u64>, cost: Option<f64>) -> String {
     }
 }
 
-/// The selected run in full.
+/// The selected run in full: when, where, rows; estimate against actual; the outcome when
+/// it is not ok; the SQL.
 fn preview(r: &Run, t: &Theme) -> Vec<Line<'static>> {
     let dot = t.glyphs.dot;
+    let rows = r.rows.map(|n| format!(" {dot} {} rows in {}", thousands(n as usize), duration(std::time::Duration::from_millis(r.duration_ms))));
+    let when = format!("{} UTC {dot} {} ({}){}", r.time.format("%Y-%m-%d %H:%M:%S"), r.profile, r.engine, rows.unwrap_or_default());
     let err = r.estimate_error_pct().map(|e| format!(" {dot} estimate off by {e:+.1}%")).unwrap_or_default();
-    let facts = format!(
-        "{} UTC {dot} {} ({}) {dot} est {} {dot} read {}{err}",
-        r.time.format("%Y-%m-%d %H:%M:%S"),
-        r.profile,
-        r.engine,
-        priced(r.estimated_bytes, r.estimated_cost_usd),
-        priced(r.actual_bytes, r.cost_usd)
-    );
-    let style = if matches!(status_word(&r.outcome), "ok" | "cancelled") { t.dim } else { t.error };
-    let mut lines = vec![Line::styled(facts, t.text), Line::styled(r.outcome.clone(), style)];
-    let sql: Vec<&str> = r.sql.lines().map(str::trim_end).filter(|l| !l.trim().is_empty()).take(2).collect();
-    lines.extend(sql.into_iter().map(|l| Line::styled(l.to_string(), t.param)));
+    let bytes = format!("est {} {dot} read {}{err}", priced(r.estimated_bytes, r.estimated_cost_usd), priced(r.actual_bytes, r.cost_usd));
+    let mut lines = vec![Line::styled(when, t.text), Line::styled(bytes, t.text)];
+    if r.outcome != "ok" {
+        let style = if status_word(&r.outcome) == "cancelled" { t.dim } else { t.error };
+        lines.push(Line::styled(r.outcome.clone(), style));
+    }
+    let sql = r.sql.lines().map(str::trim_end).filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--"));
+    lines.extend(sql.map(|l| Line::styled(l.to_string(), t.param)));
+    lines.truncate(PREVIEW as usize);
     lines
 }
 
@@ -99,11 +107,8 @@ pub fn draw(f: &mut Frame, s: &State, h: &HistoryView) {
     let runs = h.visible();
     let list_h = inner.height.saturating_sub(PREVIEW + 3) as usize;
     let mut lines: Vec<Line> = Vec::new();
-    let header = format!(
-        "{:<11} {:<9} {:>9} {:>7} {:>9} {:>9} {:>10} {:<10} {}",
-        "time", "status", "rows", "time", "estimate", "read", "cost", "profile", "sql"
-    );
-    lines.push(Line::styled(fit(&header, w, ell), t.header));
+    let wide = w >= WIDE;
+    lines.push(Line::styled(fit(&row(None, wide), w, ell), t.header));
     match &h.runs {
         None => lines.push(Line::styled(format!("reading the ledger{ell}"), t.dim)),
         Some(Err(e)) => lines.push(Line::styled(e.clone(), t.error)),
@@ -121,7 +126,7 @@ pub fn draw(f: &mut Frame, s: &State, h: &HistoryView) {
                 } else {
                     t.text
                 };
-                lines.push(Line::styled(fit(&row(r), w, ell), style));
+                lines.push(Line::styled(fit(&row(Some(r), wide), w, ell), style));
             }
         }
     }
