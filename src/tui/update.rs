@@ -80,7 +80,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 s.dirty = true;
                 h.runs = Some(result.map(|mut runs| {
                     runs.reverse(); // the ledger is in the order written: newest last
-                    runs.sort_by(|a, b| b.time.cmp(&a.time));
+                    runs.sort_by_key(|r| std::cmp::Reverse(r.time));
                     runs
                 }));
                 h.selected = 0;
