@@ -182,9 +182,11 @@ fn open_fill_run_cancel_quit_then_survive_a_hangup() {
 
     // 5. The history pane lists this session's runs, newest first.
     t.keys(&["F12"]);
-    let screen = t.wait("the history", 20, |s| s.contains("History (the run ledger") && s.contains("cancelled"));
-    let cancelled = screen.find("cancelled").unwrap();
-    let ok = screen.find(" ok ").expect("the daily prices run");
+    let run_line = |s: &str, status: &str, sql: &str| s.lines().position(|l| l.contains(&format!(" {status} ")) && l.contains(sql));
+    let screen = t.wait("the history", 20, |s| {
+        run_line(s, "cancelled", "SELECT sum(value)").is_some() && run_line(s, "ok", "SELECT p.trade_date").is_some()
+    });
+    let (cancelled, ok) = (run_line(&screen, "cancelled", "SELECT sum(value)"), run_line(&screen, "ok", "SELECT p.trade_date"));
     assert!(cancelled < ok, "newest first:\n{screen}");
     t.keys(&["Escape"]);
     t.wait("the history to close", 10, |s| !s.contains("History (the run ledger"));
