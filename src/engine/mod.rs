@@ -83,7 +83,7 @@ pub trait Engine: Send + Sync {
     /// Columns (and, where the engine has them, partitioning and snapshots) of one table.
     async fn describe(&self, schema: &str, table: &str) -> Result<TableDetail> {
         Err(crate::error::FathomError::Other(format!(
-            "describing {schema}.{table} is not supported by the {} engine; query its information_schema instead",
+            "describing {schema}.{table} is not supported by the {} engine; run SELECT * FROM {schema}.{table} LIMIT 0 to see its columns",
             self.kind()
         )))
     }
@@ -126,4 +126,38 @@ pub async fn collect(mut q: QueryStream, row_cap: usize) -> Result<Collected> {
     }
     drop(q.batches);
     Ok(Collected { batches, truncated, scanned_bytes: (q.scanned)() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::FathomError;
+
+    /// An engine that implements only what the trait requires.
+    struct Bare;
+
+    #[async_trait]
+    impl Engine for Bare {
+        fn kind(&self) -> &'static str {
+            "bare"
+        }
+        fn placeholder_style(&self) -> PlaceholderStyle {
+            PlaceholderStyle::Dollar
+        }
+        async fn execute(&self, _: &str, _: &[ParamValue]) -> Result<QueryStream> {
+            Err(FathomError::Other("no".into()))
+        }
+        async fn estimate(&self, _: &str, _: &[ParamValue], _: &Budget, _: bool) -> Result<Estimate> {
+            Err(FathomError::Other("no".into()))
+        }
+        async fn tables(&self) -> Result<Vec<TableInfo>> {
+            Ok(vec![])
+        }
+    }
+
+    #[tokio::test]
+    async fn describe_defaults_to_a_clear_not_supported_error() {
+        let err = Bare.describe("reference", "tb_meta").await.unwrap_err().to_string();
+        assert_eq!(err, "describing reference.tb_meta is not supported by the bare engine; run SELECT * FROM reference.tb_meta LIMIT 0 to see its columns");
+    }
 }
