@@ -260,6 +260,15 @@ async fn a_lake_uploaded_to_glue_and_s3_is_estimated_exactly_like_the_same_lake_
         assert!(on_glue.total_bytes > 0);
         assert_eq!(on_glue.tables.len(), on_disk["tables"].as_array().unwrap().len());
     }
+    // The catalog pane's detail: the same columns, partition spec, snapshots and rows.
+    let on_disk = fathom::engine::local::LocalEngine::open(&fathom::config::LocalProfile::demo(&local.demo_dir())).await.unwrap();
+    let a = engine.describe("market_data", "us_stocks_price").await.unwrap();
+    let b = on_disk.describe("market_data", "us_stocks_price").await.unwrap();
+    assert_eq!(a.columns, b.columns);
+    assert_eq!(a.partition_spec, b.partition_spec);
+    assert!(a.partition_spec.as_ref().is_some_and(|p| !p.is_empty()));
+    assert_eq!((a.snapshots, a.records, a.data_files, a.bytes), (b.snapshots, b.records, b.data_files, b.bytes));
+
     // With parameters, as Athena-bound SQL spells them (`?`).
     let est = engine
         .estimate(
@@ -374,4 +383,113 @@ async fn ctrl_c_in_fathom_run_stops_the_query_on_the_server() {
     assert_eq!(qe.query_execution().unwrap().status().unwrap().state(), Some(&QueryExecutionState::Cancelled));
     let ledger = std::fs::read_to_string(home.root.join("state/fathom/history.jsonl")).unwrap();
     assert!(ledger.contains("\"outcome\":\"cancelled\""), "{ledger}");
+}
+
+/// The workbench's executor on an Athena profile, without a terminal: the browser gets the
+/// workgroup's named queries, a run reports QUEUED and RUNNING before its rows, and the
+/// catalog pane can describe an Iceberg table through Glue and a plain Glue table.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_workbench_executor_on_an_athena_profile() {
+    use fathom::tui::executor::Executor;
+    use fathom::tui::state::{Action, Effect};
+    let Some(moto) = Moto::start() else { return };
+    let engine = moto.engine(&moto.profile(AthenaResults::Auto)).await;
+    engine
+        .clients()
+        .athena
+        .create_named_query()
+        .name("nav by day")
+        .database("portfolio")
+        .query_string("SELECT * FROM portfolio.tb_nav")
+        .work_group("primary")
+        .send()
+        .await
+        .unwrap();
+    let glue = &engine.clients().glue;
+    glue.create_database()
+        .database_input(aws_sdk_glue::types::DatabaseInput::builder().name("raw").build().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let col = |n: &str, t: &str| aws_sdk_glue::types::Column::builder().name(n).r#type(t).build().unwrap();
+    glue.create_table()
+        .database_name("raw")
+        .table_input(
+            aws_sdk_glue::types::TableInput::builder()
+                .name("trades_csv")
+                .storage_descriptor(
+                    aws_sdk_glue::types::StorageDescriptor::builder()
+                        .columns(col("ticker", "string"))
+                        .columns(col("qty", "bigint"))
+                        .build(),
+                )
+                .partition_keys(col("dt", "string"))
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    let home = common::Home::fresh(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("athena-executor"));
+    let cfg = home.root.join("config.toml");
+    std::fs::write(&cfg, moto.profile_toml()).unwrap();
+    // The executor's engines use the standard chain: give it the emulator's keys.
+    for (k, v) in moto.env() {
+        // SAFETY: set once, before the executor's tasks start; every test sets the same values.
+        unsafe { std::env::set_var(k, v) };
+    }
+    let paths = fathom::config::Paths {
+        config_file: cfg.clone(),
+        data_dir: home.root.join("data"),
+        state_dir: home.root.join("state"),
+    };
+    let config = fathom::config::Config::load(Some(&cfg), paths).unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut exec = Executor::new(Arc::new(config), tx);
+    let next = async |rx: &mut tokio::sync::mpsc::UnboundedReceiver<Action>| {
+        tokio::time::timeout(Duration::from_secs(60), rx.recv()).await.expect("an action").unwrap()
+    };
+
+    exec.load_named_queries();
+    let Action::NamedQueries { profile, result: Ok(named) } = next(&mut rx).await else { panic!("no named queries") };
+    assert_eq!(profile, "emu");
+    assert_eq!(named.len(), 1);
+    assert_eq!((named[0].name.as_str(), named[0].sql.as_str()), ("nav by day", "SELECT * FROM portfolio.tb_nav"));
+
+    moto.slow_queries(2);
+    moto.queue_result(&[("n", "integer", 10, 0)], &[vec![Some("5".into())]]);
+    exec.run(Effect::RunQuery {
+        id: 9,
+        profile: "emu".into(),
+        sql: "SELECT 5 AS n".into(),
+        decls: vec![],
+        given: vec![],
+        row_cap: 100,
+        estimate: None,
+    });
+    let mut states = Vec::new();
+    loop {
+        match next(&mut rx).await {
+            Action::QueryProgress { id: 9, text } => states.push(text),
+            Action::QueryDone { id: 9, result } => {
+                assert_eq!(result.unwrap().batch.num_rows(), 1);
+                break;
+            }
+            _ => {}
+        }
+    }
+    states.dedup();
+    assert_eq!(states, ["QUEUED", "RUNNING", "SUCCEEDED"]);
+
+    exec.run(Effect::Describe { profile: "emu".into(), schema: "raw".into(), table: "trades_csv".into() });
+    let detail = loop {
+        if let Action::Described { result, .. } = next(&mut rx).await {
+            break result.unwrap();
+        }
+    };
+    let cols: Vec<(&str, &str)> = detail.columns.iter().map(|c| (c.name.as_str(), c.data_type.as_str())).collect();
+    assert_eq!(cols, [("ticker", "string"), ("qty", "bigint"), ("dt", "string")]);
+    assert_eq!(detail.partition_spec, Some(vec!["dt".to_string()]));
+    assert_eq!(detail.snapshots, None);
 }

@@ -418,6 +418,31 @@ async fn catalog_lists_tables_and_columns_and_explain_estimates() {
     assert_eq!(est.postgres.expect("a plan").rows, 1, "primary key lookup");
 }
 
+/// `Engine::describe` (the catalog pane's detail): columns with PostgreSQL's types and
+/// nullability; no partition spec or snapshots; a missing table is named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn describe_lists_columns_and_has_no_partitions_or_snapshots() {
+    use fathom::engine::ColumnDetail;
+    let Some(url) = pg_url() else { return };
+    let pool = admin(&url).await;
+    setup(&pool, &[
+        "DROP SCHEMA IF EXISTS t_desc CASCADE",
+        "CREATE SCHEMA t_desc",
+        "CREATE TABLE t_desc.prices (meta_id int NOT NULL, trade_date date NOT NULL, adj_close numeric(18,6), tags text[], PRIMARY KEY (meta_id, trade_date))",
+    ])
+    .await;
+    let e = engine(&url);
+    let d = e.describe("t_desc", "prices").await.unwrap();
+    let c = |name: &str, ty: &str, nullable: bool| ColumnDetail { name: name.into(), data_type: ty.into(), nullable };
+    assert_eq!(
+        d.columns,
+        vec![c("meta_id", "integer", false), c("trade_date", "date", false), c("adj_close", "numeric(18,6)", true), c("tags", "text[]", true)]
+    );
+    assert_eq!((d.partition_spec, d.snapshots, d.current_snapshot), (None, None, None));
+    let err = e.describe("t_desc", "nope").await.unwrap_err().to_string();
+    assert!(err.contains("t_desc.nope"), "{err}");
+}
+
 async fn table_state(pool: &PgPool) -> Vec<(String, i64, String)> {
     let mut out = Vec::new();
     for t in ["tb_meta", "tb_strategy", "tb_portfolio", "tb_universe", "tb_metrics"] {

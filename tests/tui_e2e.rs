@@ -1,7 +1,9 @@
 //! End to end: the real `fathom` binary in a real terminal (a detached tmux session on a
 //! private socket), driven by keys and read back with `capture-pane`. Opens a saved query
-//! from the browser, fills a parameter, runs it, sees rows, cancels a long query, quits;
-//! then drops a session with unsaved text (`kill -HUP`) and sees the text restored.
+//! from the browser, fills a parameter, runs it past the budget dialog (the test config asks
+//! above $0.00001), sees rows and what they cost, cancels a long query, opens a table's detail
+//! in the catalog and the runs in the history pane, quits; then drops a session with unsaved
+//! text (`kill -HUP`) and sees the text restored.
 //! Needs tmux: skipped with a message locally when missing, a failure under CI=true.
 
 mod common;
@@ -102,6 +104,10 @@ fn open_fill_run_cancel_quit_then_survive_a_hangup() {
     }
     let home = common::lake("tui");
     let _ = std::fs::remove_dir_all(home.root.join("state"));
+    // Every Athena query is billed at least 10 MB ($0.000048): all runs ask first.
+    let config = home.root.join("config/fathom");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "[budget]\nconfirm_above_usd = 0.00001\n").unwrap();
 
     // 1. Open a saved query from the browser, fill a parameter, run it, see rows.
     let t = Tmux::start(home, "flow", "FATHOM; echo EXITED $?; sleep 30");
@@ -122,14 +128,22 @@ fn open_fill_run_cancel_quit_then_survive_a_hangup() {
     assert!(screen.contains("estimate: ") && screen.contains("$0.000048"), "the status line shows the estimate:\n{screen}");
     assert!(screen.contains("daily_prices local"), "the tab title shows its profile:\n{screen}");
     t.keys(&["F5"]);
+    let screen = t.wait_for("Run daily_prices for $0.000048?", 30);
+    assert!(screen.contains("above confirm_above_usd") && screen.contains("market_data.us_stocks_price"), "the budget dialog:\n{screen}");
+    t.keys(&["y"]);
     let screen = t.wait("rows", 60, |s| s.contains(" rows · ") && s.contains("AAPL"));
     assert!(screen.contains("2024-12-02"), "first row is the start date:\n{screen}");
     assert!(!screen.contains("2024-11-29"), "rows before the bound start date:\n{screen}");
+    assert!(screen.contains(" · read ") && screen.contains(" · est ") && screen.contains("($0.000048)"), "actual and estimated cost:\n{screen}");
 
     // 2. A long query keeps the UI alive and is cancelled by Ctrl-C.
     t.keys(&["C-t"]);
     t.text("SELECT sum(value) AS s FROM generate_series(1, 100000000000)");
     t.keys(&["F5"]);
+    let screen = t.wait("the dialog or the run", 30, |s| s.contains("running") || s.contains("for $"));
+    if screen.contains("for $") {
+        t.keys(&["y"]);
+    }
     t.wait_for("running", 20);
     t.text(" -- still typing");
     t.wait_for("still typing", 5);
@@ -152,12 +166,40 @@ fn open_fill_run_cancel_quit_then_survive_a_hangup() {
     t.keys(&["Escape"]);
     t.wait("the panel to close", 10, |s| !s.contains("Data quality of"));
 
-    // 4. Quit: the terminal is handed back and the process exits cleanly.
+    // 4. The catalog opens a table: its partition spec, snapshots and columns.
+    t.keys(&["F9"]);
+    t.wait_for("Catalog of local", 20);
+    let screen = t.wait_for("market_data.us_stocks_price", 20);
+    let down = screen.lines().skip_while(|l| !l.contains("Catalog of local")).take_while(|l| !l.contains("market_data.us_stocks_price")).count();
+    for _ in 1..down {
+        t.keys(&["Down"]);
+    }
+    t.keys(&["Enter"]);
+    let screen = t.wait("the table detail", 20, |s| s.contains("partitioned by month(trade_date)") && s.contains("snapshots"));
+    assert!(screen.contains("adj_close") && screen.contains("double"), "columns and types:\n{screen}");
+    t.keys(&["Escape"]);
+    t.wait("the catalog to close", 10, |s| !s.contains("partitioned by"));
+
+    // 5. The history pane lists this session's runs, newest first.
+    t.keys(&["F12"]);
+    let run_line = |s: &str, status: &str, sql: &str| s.lines().position(|l| l.contains(&format!(" {status} ")) && l.contains(sql));
+    let screen = t.wait("the history", 20, |s| {
+        run_line(s, "cancelled", "SELECT sum(value)").is_some() && run_line(s, "ok", "SELECT p.trade_date").is_some()
+    });
+    let (cancelled, ok) = (run_line(&screen, "cancelled", "SELECT sum(value)"), run_line(&screen, "ok", "SELECT p.trade_date"));
+    assert!(cancelled < ok, "newest first:\n{screen}");
+    t.keys(&["Escape"]);
+    t.wait("the history to close", 10, |s| !s.contains("History (the run ledger"));
+    let ledger = std::fs::read_to_string(home.root.join("state/fathom/history.jsonl")).unwrap();
+    assert_eq!(ledger.lines().count(), 2, "one entry per run:\n{ledger}");
+    assert!(ledger.contains("\"outcome\":\"ok\"") && ledger.contains("\"outcome\":\"cancelled\""), "{ledger}");
+
+    // 6. Quit: the terminal is handed back and the process exits cleanly.
     t.keys(&["C-q"]);
     t.wait_for("EXITED 0", 20);
     drop(t);
 
-    // 5. Unsaved text survives a dropped session (SIGHUP) and comes back on restart.
+    // 7. Unsaved text survives a dropped session (SIGHUP) and comes back on restart.
     let t = Tmux::start(home, "hup", "exec FATHOM");
     t.wait_for("estimate:", 30);
     t.keys(&["C-t"]);

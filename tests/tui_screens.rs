@@ -43,7 +43,7 @@ fn running_query_shows_elapsed_time_and_how_to_cancel() {
     let mut s = state(false);
     press(&mut s, "f3");
     typ(&mut s, "SELECT 1");
-    press(&mut s, "f5");
+    tui_common::press_run(&mut s, "f5");
     s.now += Duration::from_millis(2300);
     let screen = render(&mut s, 80, 24);
     assert!(screen.contains("running 2.3 s"), "{screen}");
@@ -131,4 +131,131 @@ fn chart_pane_follows_the_result_and_explains_bad_input() {
     let braille = screen.chars().filter(|c| ('\u{2801}'..='\u{28FF}').contains(c)).count();
     assert!(braille > 50, "the pane plots the series in braille:\n{screen}");
     assert!(screen.contains("* total_value  last 1090.0  min 1000.0") && screen.contains("1100┤"), "legend and value axis:\n{screen}");
+}
+
+/// The budget dialog: amount, bytes, the limit, each table's share and the warnings; above
+/// the refuse limit, why and where to type the amount.
+#[test]
+fn budget_dialog_shows_the_amount_tables_and_warnings() {
+    use fathom::tui::state::Overlay;
+    let mut s = state(false);
+    press(&mut s, "f3");
+    typ(&mut s, "SELECT * FROM market_data.us_stocks_price p\nJOIN reference.tb_meta m USING (meta_id)");
+    let fx = press(&mut s, "f5");
+    let mut dear = tui_common::estimate(&[("market_data.us_stocks_price", 30 << 30), ("reference.tb_meta", 5_321)], &s.budget);
+    dear.tables[0].star = true;
+    dear.tables[0].files_kept = 27;
+    dear.tables[0].partitions_kept = 24;
+    dear.warnings.insert(0, "no filter on partition column trade_month of market_data.us_stocks_price: all 24 partitions are read".into());
+    dear.warnings.insert(1, "SELECT * reads all 7 columns of market_data.us_stocks_price; name only the columns you need".into());
+    tui_common::answer(&mut s, fx, Ok(Some(dear)));
+    assert!(matches!(s.overlay, Some(Overlay::Budget(_))));
+    let small = render(&mut s, 80, 24);
+    assert!(small.contains("$0.1465 to scan 30.0 GB") && small.contains("above confirm_above_usd $0.1000"), "{small}");
+    assert!(small.contains("market_data.us_stocks_price") && small.contains("27/27") && small.contains("y run · n cancel"), "{small}");
+    insta::assert_snapshot!("budget_confirm_80x24", small);
+    insta::assert_snapshot!("budget_confirm_160x48", render(&mut s, 160, 48));
+
+    press(&mut s, "esc");
+    press(&mut s, "f3");
+    typ(&mut s, " -- all of it");
+    let fx = press(&mut s, "f5");
+    let huge = tui_common::estimate(&[("market_data.us_stocks_price", 2560 << 30)], &s.budget);
+    tui_common::answer(&mut s, fx, Ok(Some(huge)));
+    typ(&mut s, "12");
+    press(&mut s, "enter");
+    let small = render(&mut s, 80, 24);
+    assert!(small.contains("above refuse_above_usd $5.00") && small.contains("type 12.50 to run it: 12_"), "{small}");
+    assert!(small.contains("12 is not the amount"), "{small}");
+    insta::assert_snapshot!("budget_refuse_80x24", small);
+    insta::assert_snapshot!("budget_refuse_160x48", render(&mut s, 160, 48));
+}
+
+/// After a run, the result header shows what it read and cost next to the estimate.
+#[test]
+fn result_header_shows_actual_bytes_and_cost_next_to_the_estimate() {
+    use fathom::tui::grid::{Priced, QueryOutput, ResultSet};
+    let mut s = state(false);
+    let out = QueryOutput::new(tui_common::sample_batch(1234), false, Duration::from_millis(210))
+        .with_costs(Some(Priced::bill(67_700, 5.0)), Some(Priced::bill(67_800, 5.0)));
+    if let Some(tab) = s.tab_mut() {
+        tab.run = RunState::Ready(Box::new(ResultSet::new(9, out)));
+    }
+    let wide = render(&mut s, 160, 48);
+    assert!(wide.contains("1,234 rows · 210 ms · read 66.1 KB ($0.000048) · est 66.2 KB ($0.000048)"), "{wide}");
+}
+
+/// The history pane: the ledger newest first, and the selected run in full.
+#[test]
+fn history_pane_lists_the_ledger_and_the_selected_run() {
+    use fathom::history::Run;
+    use fathom::tui::state::Action;
+    let mut s = state(false);
+    press(&mut s, "f12");
+    let run = |time: &str, sql: &str, rows: Option<u64>, actual: Option<u64>, outcome: &str| Run {
+        time: time.parse().unwrap(),
+        profile: "local".into(),
+        engine: "local".into(),
+        sql: sql.into(),
+        params: vec![],
+        rows,
+        duration_ms: 210,
+        estimated_bytes: Some(67_800),
+        actual_bytes: actual,
+        cost_usd: actual.map(|b| fathom::estimate::bill::cost_usd(b, 5.0)),
+        estimated_cost_usd: Some(0.0000476837158203125),
+        outcome: outcome.into(),
+    };
+    let ledger = vec![
+        run("2024-12-30T08:00:00Z", "SELECT ticker, name FROM reference.tb_meta", Some(120), Some(5_321), "ok"),
+        run("2024-12-30T08:05:00Z", "-- daily prices\nSELECT trade_date, adj_close\nFROM market_data.us_stocks_price\nWHERE meta_id = 1", Some(1234), Some(67_700), "ok"),
+        run("2024-12-31T09:30:00Z", "SELECT sum(value) FROM generate_series(1, 100000000000)", None, None, "cancelled"),
+        run("2024-12-31T09:45:00Z", "SELECT * FROM market_data.us_stocks_price", None, None, "error: not run: declined at the confirmation"),
+    ];
+    fathom::tui::update::update(&mut s, Action::History(Ok(ledger)));
+    press(&mut s, "j");
+    press(&mut s, "j");
+    let small = render(&mut s, 80, 24);
+    assert!(small.contains("12-31 09:45 not run") && small.contains("12-30 08:05 ok"), "{small}");
+    assert!(small.contains("FROM market_data.us_stocks_price") && small.contains("estimate off by +0.1%"), "{small}");
+    insta::assert_snapshot!("history_80x24", small);
+    insta::assert_snapshot!("history_160x48", render(&mut s, 160, 48));
+}
+
+/// The catalog pane's table detail: partition spec, snapshots, totals, columns.
+#[test]
+fn catalog_detail_shows_partitioning_snapshots_and_columns() {
+    use fathom::engine::{ColumnDetail, TableDetail, TableInfo};
+    use fathom::tui::state::Action;
+    let mut s = state(false);
+    press(&mut s, "f9");
+    let tables = vec![TableInfo { schema: "market_data".into(), name: "us_stocks_price".into() }];
+    fathom::tui::update::update(&mut s, Action::Catalog { profile: "local".into(), result: Ok(tables) });
+    press(&mut s, "enter");
+    let col = |n: &str, t: &str, nullable: bool| ColumnDetail { name: n.into(), data_type: t.into(), nullable };
+    let detail = TableDetail {
+        columns: vec![
+            col("meta_id", "int", false),
+            col("trade_date", "date", false),
+            col("close", "double", true),
+            col("adj_close", "double", true),
+            col("gross_return", "double", true),
+            col("volume", "long", true),
+            col("updated_at", "timestamp", true),
+        ],
+        partition_spec: Some(vec!["month(trade_date)".into()]),
+        snapshots: Some(8),
+        current_snapshot: Some(3006465963777558975),
+        data_files: Some(27),
+        records: Some(18_144),
+        bytes: Some(1_234_567),
+    };
+    let result = Ok(detail);
+    fathom::tui::update::update(&mut s, Action::Described { profile: "local".into(), schema: "market_data".into(), table: "us_stocks_price".into(), result });
+    press(&mut s, "j");
+    let small = render(&mut s, 80, 24);
+    assert!(small.contains("partitioned by month(trade_date)") && small.contains("8 snapshots · current 3006465963777558975"), "{small}");
+    assert!(small.contains("27 data files · 18,144 rows · 1.2 MB") && small.contains("trade_date") && small.contains("timestamp"), "{small}");
+    insta::assert_snapshot!("catalog_detail_80x24", small);
+    insta::assert_snapshot!("catalog_detail_160x48", render(&mut s, 160, 48));
 }

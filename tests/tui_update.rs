@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use fathom::library::ParamValue;
 use fathom::tui::grid::{Cell, QueryOutput};
-use fathom::tui::state::{Action, Effect, EstimateState, Focus, Overlay, PromptKind, RunState};
+use fathom::tui::state::{Action, Effect, EstimatePurpose, EstimateState, Focus, Overlay, PromptKind, RunState};
 use fathom::tui::update::update;
-use tui_common::{press, state, tick_after, typ, with_result};
+use tui_common::{press, press_run, state, tick_after, typ, with_result};
 
 /// A run effect's query id, SQL and parameter values.
 type Run = (u64, String, Vec<(String, String)>);
@@ -61,7 +61,7 @@ fn browser_filter_opens_a_saved_query_whose_typed_form_validates_then_runs_with_
     assert!(s.overlay.is_none());
 
     // F5 runs the statement with :placeholders intact; values travel separately.
-    let fx = press(&mut s, "f5");
+    let fx = press_run(&mut s, "f5");
     let (id, sql, given) = run_effect(&fx).expect("a RunQuery effect");
     assert!(sql.starts_with("-- name: Daily prices") || sql.contains("SELECT p.trade_date"), "{sql}");
     assert!(sql.contains(":ticker") && sql.contains(":start_date") && !sql.contains("OR 1=1"), "{sql}");
@@ -84,18 +84,18 @@ fn runs_the_statement_under_the_cursor_or_the_selection() {
     press(&mut s, "f3");
     typ(&mut s, "SELECT 1 AS a;\nSELECT ';' AS b; -- two\n");
     // The cursor is on the empty last line: the statement before it runs.
-    let (_, sql, _) = run_effect(&press(&mut s, "f5")).unwrap();
+    let (_, sql, _) = run_effect(&press_run(&mut s, "f5")).unwrap();
     assert_eq!(sql, "SELECT ';' AS b");
     press(&mut s, "up");
     press(&mut s, "up");
-    let (_, sql, _) = run_effect(&press(&mut s, "ctrl-r")).unwrap();
+    let (_, sql, _) = run_effect(&press_run(&mut s, "ctrl-r")).unwrap();
     assert_eq!(sql, "SELECT 1 AS a");
     // A selection wins: select "SELECT 1" with shift-right.
     press(&mut s, "home");
     for _ in 0.."SELECT 1".len() {
         press(&mut s, "shift-right");
     }
-    let (_, sql, _) = run_effect(&press(&mut s, "f5")).unwrap();
+    let (_, sql, _) = run_effect(&press_run(&mut s, "f5")).unwrap();
     assert_eq!(sql, "SELECT 1");
 }
 
@@ -109,7 +109,7 @@ fn undeclared_parameters_ask_before_running() {
     assert!(form.then_run);
     assert_eq!(form.fields[0].decl.name, "ticker");
     typ(&mut s, "MSFT");
-    let (_, _, given) = run_effect(&press(&mut s, "enter")).expect("runs once accepted");
+    let (_, _, given) = run_effect(&press_run(&mut s, "enter")).expect("runs once accepted");
     assert_eq!(given, vec![("ticker".into(), "MSFT".into())]);
 }
 
@@ -118,8 +118,8 @@ fn stale_replies_are_dropped_and_cancel_drops_the_run() {
     let mut s = state(false);
     press(&mut s, "f3");
     typ(&mut s, "SELECT 1");
-    let (first, _, _) = run_effect(&press(&mut s, "f5")).unwrap();
-    let fx = press(&mut s, "f5");
+    let (first, _, _) = run_effect(&press_run(&mut s, "f5")).unwrap();
+    let fx = press_run(&mut s, "f5");
     let (second, _, _) = run_effect(&fx).unwrap();
     assert!(fx.iter().any(|e| matches!(e, Effect::Cancel { id } if *id == first)), "{fx:?}");
     let out = QueryOutput::new(tui_common::sample_batch(3), false, Duration::from_millis(5));
@@ -128,7 +128,7 @@ fn stale_replies_are_dropped_and_cancel_drops_the_run() {
     update(&mut s, Action::QueryDone { id: second, result: Ok(out.clone()) });
     assert!(matches!(&s.tabs[0].run, RunState::Ready(rs) if rs.rows() == 3));
 
-    let (third, _, _) = run_effect(&press(&mut s, "f5")).unwrap();
+    let (third, _, _) = run_effect(&press_run(&mut s, "f5")).unwrap();
     s.now += Duration::from_millis(1500);
     let fx = press(&mut s, "ctrl-c");
     assert!(fx.iter().any(|e| matches!(e, Effect::Cancel { id } if *id == third)));
@@ -136,7 +136,7 @@ fn stale_replies_are_dropped_and_cancel_drops_the_run() {
     update(&mut s, Action::QueryDone { id: third, result: Ok(out) });
     assert!(matches!(s.tabs[0].run, RunState::Cancelled { .. }));
     // Failures show in place.
-    let (fourth, _, _) = run_effect(&press(&mut s, "f5")).unwrap();
+    let (fourth, _, _) = run_effect(&press_run(&mut s, "f5")).unwrap();
     update(&mut s, Action::QueryDone { id: fourth, result: Err("query failed: no such table".into()) });
     assert!(matches!(&s.tabs[0].run, RunState::Failed(e) if e.contains("no such table")));
 }
@@ -215,11 +215,11 @@ fn edits_are_autosaved_soon_and_estimated_after_a_pause() {
     assert!(tick_after(&mut s, Duration::from_millis(100)).is_empty());
     let fx = tick_after(&mut s, Duration::from_millis(300));
     let estimate = fx.iter().find_map(|e| match e {
-        Effect::Estimate { sql, profile, .. } => Some((sql.clone(), profile.clone())),
+        Effect::Estimate { key, purpose: EstimatePurpose::Live, .. } => Some((key.sql.clone(), key.profile.clone())),
         _ => None,
     });
     assert_eq!(estimate, Some(("SELECT 42".into(), "local".into())));
-    assert_eq!(s.tabs[0].estimate, EstimateState::Pending);
+    assert!(matches!(&s.tabs[0].estimate, EstimateState::Pending(k) if k.sql == "SELECT 42"), "{:?}", s.tabs[0].estimate);
     let fx = tick_after(&mut s, Duration::from_millis(400));
     let saved = fx.iter().find_map(|e| match e {
         Effect::Autosave(session) => Some(session.clone()),
@@ -230,7 +230,13 @@ fn edits_are_autosaved_soon_and_estimated_after_a_pause() {
     assert!(tick_after(&mut s, Duration::from_secs(5)).is_empty(), "nothing new to save");
     // The estimate slot: no estimator yet shows "—".
     let tab = s.tabs[0].id;
-    update(&mut s, Action::EstimateDone { tab, result: Ok(None) });
+    let EstimateState::Pending(key) = s.tabs[0].estimate.clone() else { panic!("pending") };
+    let purpose = EstimatePurpose::Live;
+    let mut stale = key.clone();
+    stale.sql = "SELECT 4".into();
+    update(&mut s, Action::EstimateDone { tab, key: stale, purpose, result: Ok(None) });
+    assert!(matches!(s.tabs[0].estimate, EstimateState::Pending(_)), "a reply for an older text is dropped");
+    update(&mut s, Action::EstimateDone { tab, key, purpose, result: Ok(None) });
     assert_eq!(s.tabs[0].estimate, EstimateState::None);
 }
 
@@ -242,7 +248,7 @@ fn idle_ticks_do_not_redraw_and_running_ones_do() {
     assert!(!s.dirty);
     press(&mut s, "f3");
     typ(&mut s, "SELECT 1");
-    press(&mut s, "f5");
+    press_run(&mut s, "f5");
     s.dirty = false;
     tick_after(&mut s, Duration::from_millis(100));
     assert!(s.dirty, "the elapsed time on screen moves");
@@ -302,8 +308,8 @@ fn a_saved_query_appears_in_the_browser() {
 }
 
 #[test]
-fn catalog_lists_the_profiles_tables_and_inserts_a_name() {
-    use fathom::engine::TableInfo;
+fn catalog_lists_tables_opens_one_and_inserts_names_and_a_select() {
+    use fathom::engine::{ColumnDetail, TableDetail, TableInfo};
     let mut s = state(false);
     press(&mut s, "f3");
     typ(&mut s, "SELECT * FROM ");
@@ -316,11 +322,62 @@ fn catalog_lists_the_profiles_tables_and_inserts_a_name() {
     ];
     update(&mut s, Action::Catalog { profile: "other".into(), result: Ok(vec![]) });
     assert!(matches!(&s.overlay, Some(Overlay::Catalog(c)) if c.tables.is_none()), "a reply for another profile is dropped");
+    update(&mut s, Action::Catalog { profile: "local".into(), result: Ok(tables.clone()) });
+    press(&mut s, "j");
+    // `i` inserts the table's name.
+    press(&mut s, "i");
+    assert!(s.overlay.is_none());
+    assert_eq!(s.tabs[0].text(), "SELECT * FROM reference.tb_meta");
+
+    // Enter (or l, right) opens a table: its detail is asked for, and shown when it arrives.
+    typ(&mut s, "\n");
+    press(&mut s, "f9");
     update(&mut s, Action::Catalog { profile: "local".into(), result: Ok(tables) });
+    let fx = press(&mut s, "enter");
+    assert!(
+        matches!(&fx[..], [Effect::Describe { profile, schema, table }] if profile == "local" && schema == "market_data" && table == "us_stocks_price"),
+        "{fx:?}"
+    );
+    let Some(Overlay::Catalog(c)) = &s.overlay else { panic!("catalog closed") };
+    assert!(c.detail.as_ref().is_some_and(|d| d.detail.is_none()), "loading");
+    let col = |n: &str, t: &str| ColumnDetail { name: n.into(), data_type: t.into(), nullable: true };
+    let detail = TableDetail {
+        columns: vec![col("meta_id", "int"), col("trade_date", "date"), col("adj_close", "double")],
+        partition_spec: Some(vec!["month(trade_date)".into()]),
+        snapshots: Some(8),
+        current_snapshot: Some(42),
+        ..TableDetail::default()
+    };
+    let described = |table: &str| Action::Described {
+        profile: "local".into(),
+        schema: "market_data".into(),
+        table: table.into(),
+        result: Ok(detail.clone()),
+    };
+    update(&mut s, described("kr_stocks_price"));
+    let Some(Overlay::Catalog(c)) = &s.overlay else { panic!("catalog closed") };
+    assert!(c.detail.as_ref().is_some_and(|d| d.detail.is_none()), "a reply for another table is dropped");
+    update(&mut s, described("us_stocks_price"));
+    let Some(Overlay::Catalog(c)) = &s.overlay else { panic!("catalog closed") };
+    assert_eq!(c.detail.as_ref().and_then(|d| d.detail.clone()), Some(Ok(detail.clone())));
+    // h goes back to the list, l opens the table again.
+    press(&mut s, "h");
+    assert!(matches!(&s.overlay, Some(Overlay::Catalog(c)) if c.detail.is_none()));
+    assert!(matches!(&press(&mut s, "l")[..], [Effect::Describe { .. }]));
+    update(&mut s, described("us_stocks_price"));
+    // Enter on a column inserts its name; `s` a SELECT of the columns.
+    press(&mut s, "j");
     press(&mut s, "j");
     press(&mut s, "enter");
     assert!(s.overlay.is_none());
-    assert_eq!(s.tabs[0].text(), "SELECT * FROM reference.tb_meta");
+    assert_eq!(s.tabs[0].text(), "SELECT * FROM reference.tb_meta\nadj_close");
+    typ(&mut s, "\n");
+    press(&mut s, "f9");
+    update(&mut s, Action::Catalog { profile: "local".into(), result: Ok(vec![TableInfo { schema: "market_data".into(), name: "us_stocks_price".into() }]) });
+    press(&mut s, "enter");
+    update(&mut s, described("us_stocks_price"));
+    press(&mut s, "s");
+    assert!(s.tabs[0].text().ends_with("\nSELECT meta_id, trade_date, adj_close FROM market_data.us_stocks_price LIMIT 100"), "{}", s.tabs[0].text());
 }
 
 #[test]
@@ -373,4 +430,278 @@ fn quality_panel_runs_checks_and_opens_a_drill_down() {
     let tab = s.tab().unwrap();
     assert_eq!(tab.title, "check freshness");
     assert_eq!(tab.text(), "SELECT * FROM freshness");
+}
+
+/// The budget before a run: the priced estimate of the statement, then run, ask, or refuse.
+mod budget {
+    use fathom::estimate::Estimate;
+    use fathom::tui::state::{Action, Effect, EstimatePurpose, EstimateState, Overlay, Priced, RunState, State};
+    use fathom::tui::update::update;
+
+    use crate::tui_common::{answer, estimate, press, state, typ};
+
+    const GIB: u64 = 1 << 30;
+
+    /// A workbench with `sql` typed and run (F5): the effects, before any estimate answer.
+    fn typed_and_run(sql: &str) -> (State, Vec<Effect>) {
+        let mut s = state(false);
+        press(&mut s, "f3");
+        typ(&mut s, sql);
+        let fx = press(&mut s, "f5");
+        (s, fx)
+    }
+
+    fn runs(fx: &[Effect]) -> Vec<Option<Priced>> {
+        fx.iter().filter_map(|e| if let Effect::RunQuery { estimate, .. } = e { Some(*estimate) } else { None }).collect()
+    }
+
+    fn dialog(s: &State) -> &fathom::tui::state::BudgetDialog {
+        match &s.overlay {
+            Some(Overlay::Budget(d)) => d,
+            other => panic!("no budget dialog: {other:?}"),
+        }
+    }
+
+    fn priced(e: &Estimate) -> Option<Priced> {
+        Some(Priced { bytes: e.total_bytes, cost_usd: e.cost_usd })
+    }
+
+    #[test]
+    fn below_confirm_runs_once_the_estimate_is_in_and_reuses_the_live_one() {
+        let (mut s, fx) = typed_and_run("SELECT adj_close FROM market_data.us_stocks_price");
+        // Nothing runs yet: the statement is estimated first, for exactly this SQL and profile.
+        assert!(runs(&fx).is_empty(), "{fx:?}");
+        let pre = fx.iter().find_map(|e| match e {
+            Effect::Estimate { key, purpose: EstimatePurpose::PreRun { run }, .. } => Some((key.clone(), *run)),
+            _ => None,
+        });
+        let (key, run) = pre.expect("a pre-run estimate");
+        assert_eq!((key.sql.as_str(), key.profile.as_str()), ("SELECT adj_close FROM market_data.us_stocks_price", "local"));
+        assert!(s.tabs[0].pending.as_ref().is_some_and(|p| p.id == run));
+        assert!(matches!(s.tabs[0].run, RunState::Idle));
+        let cheap = estimate(&[("market_data.us_stocks_price", 66 * 1024)], &s.budget);
+        let fx = answer(&mut s, fx, Ok(Some(cheap.clone())));
+        assert_eq!(runs(&fx), vec![priced(&cheap)]);
+        assert!(s.overlay.is_none() && s.tabs[0].pending.is_none());
+        assert!(matches!(s.tabs[0].run, RunState::Running { id, .. } if id == run));
+        // The estimate is now the status line's too, and the next run of the same statement
+        // reuses it: no second estimate.
+        assert!(matches!(&s.tabs[0].estimate, EstimateState::Ready(k, _) if *k == key));
+        let fx = press(&mut s, "f5");
+        assert!(!fx.iter().any(|e| matches!(e, Effect::Estimate { .. })), "{fx:?}");
+        assert_eq!(runs(&fx), vec![priced(&cheap)]);
+        // Other parameter values are another estimate.
+        s.tabs[0].params.push(("x".into(), "1".into()));
+        assert!(press(&mut s, "f5").iter().any(|e| matches!(e, Effect::Estimate { purpose: EstimatePurpose::PreRun { .. }, .. })));
+    }
+
+    #[test]
+    fn above_confirm_asks_y_runs_and_n_runs_nothing() {
+        let (mut s, fx) = typed_and_run("SELECT * FROM market_data.us_stocks_price");
+        let dear = estimate(&[("market_data.us_stocks_price", 30 * GIB), ("reference.tb_meta", 4096)], &s.budget);
+        assert!(dear.cost_usd > 0.10 && dear.cost_usd < 5.0, "{}", dear.cost_usd);
+        let fx = answer(&mut s, fx, Ok(Some(dear.clone())));
+        assert!(runs(&fx).is_empty(), "{fx:?}");
+        let d = dialog(&s);
+        assert!(!d.refuse && d.limit == 0.10 && d.estimate.tables.len() == 2);
+        // n: nothing runs; the ledger gets the declined run, as `fathom run` writes it.
+        let fx = press(&mut s, "n");
+        assert!(s.overlay.is_none() && runs(&fx).is_empty());
+        assert!(matches!(&fx[..], [Effect::NotRun { outcome, estimate, .. }] if outcome == "error: not run: declined at the confirmation" && *estimate == priced(&dear)), "{fx:?}");
+        assert!(matches!(s.tabs[0].run, RunState::Idle));
+        // Again: the same statement asks again at once (its estimate is known); Esc cancels too.
+        assert!(runs(&press(&mut s, "f5")).is_empty());
+        press(&mut s, "esc");
+        assert!(s.overlay.is_none());
+        press(&mut s, "f5");
+        dialog(&s);
+        let fx = press(&mut s, "y");
+        assert_eq!(runs(&fx), vec![priced(&dear)]);
+        assert!(s.overlay.is_none() && matches!(s.tabs[0].run, RunState::Running { .. }));
+        // Enter confirms as well.
+        press(&mut s, "f5");
+        assert_eq!(runs(&press(&mut s, "enter")), vec![priced(&dear)]);
+    }
+
+    #[test]
+    fn above_refuse_runs_only_when_the_amount_shown_is_typed() {
+        let (mut s, fx) = typed_and_run("SELECT * FROM market_data.us_stocks_price");
+        let huge = estimate(&[("market_data.us_stocks_price", 2560 * GIB)], &s.budget);
+        assert_eq!(fathom::estimate::bill::human_usd(huge.cost_usd), "$12.50");
+        answer(&mut s, fx, Ok(Some(huge.clone())));
+        assert!(dialog(&s).refuse);
+        // y alone does not run it: the amount must be typed.
+        assert!(runs(&press(&mut s, "y")).is_empty());
+        assert!(dialog(&s).error.as_deref().is_some_and(|e| e.contains("type 12.50")), "{:?}", dialog(&s).error);
+        typ(&mut s, "12.00");
+        assert!(runs(&press(&mut s, "enter")).is_empty());
+        let d = dialog(&s);
+        assert_eq!(d.input, "12.00");
+        assert!(d.error.as_deref().is_some_and(|e| e.contains("12.00 is not the amount")), "{:?}", d.error);
+        for _ in 0..5 {
+            press(&mut s, "backspace");
+        }
+        typ(&mut s, "12.50");
+        assert_eq!(runs(&press(&mut s, "enter")), vec![priced(&huge)]);
+        assert!(s.overlay.is_none());
+        // Closing a refused run records it as refused.
+        press(&mut s, "f5");
+        let fx = press(&mut s, "esc");
+        assert!(matches!(&fx[..], [Effect::NotRun { outcome, .. }] if outcome.starts_with("refused: the estimate $12.50")), "{fx:?}");
+    }
+
+    #[test]
+    fn unpriced_and_failed_estimates_run_without_a_dialog() {
+        // A PostgreSQL profile: its estimate has no price, so the run starts at once.
+        let mut s = state(false);
+        s.engines.insert("meta".into(), "postgres".into());
+        s.tabs[0].profile = "meta".into();
+        press(&mut s, "f3");
+        typ(&mut s, "SELECT * FROM tb_universe");
+        let fx = press(&mut s, "f5");
+        assert!(!fx.iter().any(|e| matches!(e, Effect::Estimate { .. })), "{fx:?}");
+        assert_eq!(runs(&fx), vec![None]);
+
+        // An estimate without dollars (PostgreSQL's plan cost) never asks.
+        let (mut s, fx) = typed_and_run("SELECT 1");
+        s.budget.confirm_above_usd = Some(0.0);
+        let plan = fathom::estimate::PgPlanCost { rows: 1_000_000, total_cost: 1e9 };
+        let unpriced = Estimate::postgres(Some(plan), &s.budget, None);
+        let fx = answer(&mut s, fx, Ok(Some(unpriced)));
+        assert_eq!(runs(&fx), vec![None]);
+        assert!(s.overlay.is_none());
+
+        // A failed estimate runs as before, and says why there was no price.
+        let (mut s, fx) = typed_and_run("SELECT nonsense(");
+        let fx = answer(&mut s, fx, Err("SQL syntax error at line 1:16: Expected: an expression".into()));
+        assert_eq!(runs(&fx), vec![None]);
+        let notice = s.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+        assert!(notice.contains("no estimate was possible") && notice.contains("syntax error"), "{notice}");
+        assert!(matches!(&s.tabs[0].estimate, EstimateState::Failed(_, e) if e.contains("syntax error")));
+    }
+
+    #[test]
+    fn cancel_while_the_price_is_checked_runs_nothing() {
+        let (mut s, fx) = typed_and_run("SELECT 1");
+        assert!(s.tabs[0].pending.is_some());
+        assert!(press(&mut s, "ctrl-c").is_empty());
+        assert!(s.tabs[0].pending.is_none());
+        let cheap = estimate(&[("reference.tb_meta", 1)], &s.budget);
+        assert!(runs(&answer(&mut s, fx, Ok(Some(cheap)))).is_empty(), "the late estimate starts nothing");
+        assert!(matches!(s.tabs[0].run, RunState::Idle));
+        // A stale pre-run reply (the run was asked again since) is dropped too.
+        let first = press(&mut s, "f5");
+        let second = press(&mut s, "f5");
+        let cheap = estimate(&[("reference.tb_meta", 1)], &s.budget);
+        assert!(runs(&answer(&mut s, first, Ok(Some(cheap.clone())))).is_empty());
+        assert_eq!(runs(&answer(&mut s, second, Ok(Some(cheap)))).len(), 1);
+        let _ = update(&mut s, Action::Tick);
+    }
+}
+
+/// The history pane (F12): the ledger newest first; Enter opens a run's SQL in a new tab.
+mod history {
+    use fathom::history::Run;
+    use fathom::tui::state::{Action, Effect, Focus, Overlay};
+    use fathom::tui::update::update;
+
+    use crate::tui_common::{press, state, typ};
+
+    pub fn run(day: &str, profile: &str, sql: &str, outcome: &str) -> Run {
+        Run {
+            time: format!("{day}T09:30:00Z").parse().unwrap(),
+            profile: profile.into(),
+            engine: "local".into(),
+            sql: sql.into(),
+            params: vec![("ticker".into(), "MSFT".into())],
+            rows: Some(12),
+            duration_ms: 210,
+            estimated_bytes: Some(67_800),
+            actual_bytes: Some(67_700),
+            cost_usd: Some(0.000048),
+            estimated_cost_usd: Some(0.000048),
+            outcome: outcome.into(),
+        }
+    }
+
+    #[test]
+    fn loads_the_ledger_newest_first_moves_filters_and_opens_a_run() {
+        let mut s = state(false);
+        let fx = press(&mut s, "f12");
+        assert!(matches!(&fx[..], [Effect::LoadHistory]), "{fx:?}");
+        assert!(matches!(&s.overlay, Some(Overlay::History(h)) if h.runs.is_none()));
+        let ledger = vec![
+            run("2024-12-01", "local", "SELECT 1", "ok"),
+            run("2024-12-03", "research", "SELECT 3", "cancelled"),
+            run("2024-12-02", "local", "-- prices\nSELECT adj_close\nFROM market_data.us_stocks_price WHERE ticker = :ticker", "ok"),
+        ];
+        update(&mut s, Action::History(Ok(ledger)));
+        let Some(Overlay::History(h)) = &s.overlay else { panic!("closed") };
+        let order: Vec<&str> = h.visible().iter().map(|r| r.sql.lines().last().unwrap()).collect();
+        assert_eq!(order, ["SELECT 3", "FROM market_data.us_stocks_price WHERE ticker = :ticker", "SELECT 1"]);
+        press(&mut s, "j");
+        press(&mut s, "down");
+        press(&mut s, "k");
+        let Some(Overlay::History(h)) = &s.overlay else { panic!("closed") };
+        assert_eq!(h.selected, 1);
+        // Enter: the SQL in a new tab, on its profile, with its parameter values.
+        let tabs = s.tabs.len();
+        press(&mut s, "enter");
+        assert!(s.overlay.is_none());
+        assert_eq!((s.tabs.len(), s.active, s.focus), (tabs + 1, tabs, Focus::Editor));
+        let tab = &s.tabs[tabs];
+        assert!(tab.text().contains("FROM market_data.us_stocks_price"));
+        assert_eq!((tab.title.as_str(), tab.profile.as_str()), ("run 12-02 09:30", "local"));
+        assert_eq!(tab.params, vec![("ticker".to_string(), "MSFT".to_string())]);
+
+        // `/` filters (q is typed, not quit); Esc clears the filter, then closes.
+        press(&mut s, "f12");
+        update(&mut s, Action::History(Ok(vec![run("2024-12-01", "local", "SELECT 1", "ok"), run("2024-12-03", "research", "SELECT 3", "ok")])));
+        press(&mut s, "/");
+        typ(&mut s, "research");
+        let Some(Overlay::History(h)) = &s.overlay else { panic!("closed") };
+        assert_eq!(h.visible().len(), 1);
+        press(&mut s, "enter");
+        // The research profile is unknown here: the tab opens on the default profile.
+        press(&mut s, "enter");
+        assert_eq!(s.tab().unwrap().profile, "local");
+        press(&mut s, "f12");
+        update(&mut s, Action::History(Err("reading the run ledger: permission denied".into())));
+        assert!(matches!(&s.overlay, Some(Overlay::History(h)) if matches!(&h.runs, Some(Err(e)) if e.contains("permission"))));
+        press(&mut s, "esc");
+        assert!(s.overlay.is_none());
+    }
+}
+
+#[test]
+fn a_running_query_shows_what_its_engine_reports_and_named_queries_join_the_browser() {
+    use fathom::engine::athena::NamedQuery;
+    let mut s = state(false);
+    press(&mut s, "f3");
+    typ(&mut s, "SELECT 1 AS a");
+    let fx = press_run(&mut s, "f5");
+    let Some((id, _, _)) = run_effect(&fx) else { panic!("no run: {fx:?}") };
+    update(&mut s, Action::QueryProgress { id, text: "QUEUED".into() });
+    update(&mut s, Action::QueryProgress { id: id + 100, text: "RUNNING".into() });
+    let tab = s.tab().unwrap();
+    assert!(matches!(&tab.run, RunState::Running { progress: Some(p), .. } if p == "QUEUED"), "{:?}", tab.run);
+
+    let q = NamedQuery {
+        id: "nq-1".into(),
+        name: "nav by day".into(),
+        description: Some("from the workgroup".into()),
+        database: "portfolio".into(),
+        sql: "SELECT * FROM portfolio.tb_nav".into(),
+    };
+    update(&mut s, Action::NamedQueries { profile: "prod".into(), result: Ok(vec![q.clone()]) });
+    update(&mut s, Action::NamedQueries { profile: "prod".into(), result: Ok(vec![q]) });
+    let found: Vec<usize> = s.browser.items.iter().enumerate().filter(|(_, i)| i.group == "athena:prod").map(|(n, _)| n).collect();
+    assert_eq!(found.len(), 1, "a reload replaces, never duplicates");
+    fathom::tui::update_panes::open_query(&mut s, found[0]);
+    let tab = s.tab().unwrap();
+    assert_eq!((tab.title.as_str(), tab.profile.as_str()), ("nav by day", "prod"), "opens on its own profile");
+    assert!(tab.text().ends_with("SELECT * FROM portfolio.tb_nav"));
+    assert!(tab.source.is_none(), "saving writes a local file, not the server's query");
+    update(&mut s, Action::NamedQueries { profile: "dev".into(), result: Err("no AWS credentials found".into()) });
+    assert!(s.notice.as_ref().is_some_and(|n| n.text.contains("dev")), "{:?}", s.notice);
 }

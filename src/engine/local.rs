@@ -15,7 +15,7 @@ use crate::config::{Budget, LocalProfile};
 use crate::estimate::scans::{self, Scan};
 use crate::estimate::{Estimate, Estimator};
 use crate::engine::lake_catalog::LakeCatalogProvider;
-use crate::engine::{Engine, QueryStream, TableInfo, functions, scan, timetravel};
+use crate::engine::{Engine, QueryStream, TableDetail, TableInfo, functions, lake_describe, scan, timetravel};
 use crate::error::{FathomError, Result};
 use crate::lake::catalog;
 use crate::library::{ParamValue, PlaceholderStyle};
@@ -29,6 +29,7 @@ pub struct LocalEngine {
     columns: HashMap<String, Vec<String>>,
     default_schema: String,
     estimator: Estimator,
+    iceberg: Arc<dyn iceberg::Catalog>,
 }
 
 impl LocalEngine {
@@ -42,7 +43,7 @@ impl LocalEngine {
     /// estimate); `label` names the catalog in errors.
     pub async fn with_catalog(iceberg: Arc<dyn iceberg::Catalog>, label: &str) -> Result<Self> {
         let estimator = Estimator::new(iceberg.clone());
-        let provider = LakeCatalogProvider::try_new(iceberg).await.map_err(|e| FathomError::Metadata {
+        let provider = LakeCatalogProvider::try_new(iceberg.clone()).await.map_err(|e| FathomError::Metadata {
             table: format!("a table in {label}"),
             message: e.to_string(),
         })?;
@@ -71,7 +72,7 @@ impl LocalEngine {
         let ctx = SessionContext::new_with_config(config);
         ctx.register_catalog(CATALOG, Arc::new(provider));
         functions::register(&ctx);
-        Ok(LocalEngine { ctx, tables, columns, default_schema, estimator })
+        Ok(LocalEngine { ctx, tables, columns, default_schema, estimator, iceberg })
     }
 
     /// The logical plan of `sql` (time travel rewritten, read-only checked, params bound).
@@ -237,6 +238,19 @@ impl Engine for LocalEngine {
 
     async fn tables(&self) -> Result<Vec<TableInfo>> {
         Ok(self.tables.clone())
+    }
+
+    async fn describe(&self, schema: &str, table: &str) -> Result<TableDetail> {
+        if !self.tables.iter().any(|t| t.schema == schema && t.name == table) {
+            let name = format!("{schema}.{table}");
+            return Err(FathomError::UnknownTable { hint: self.nearest(&name), name });
+        }
+        let ident = iceberg::TableIdent::new(iceberg::NamespaceIdent::new(schema.to_string()), table.to_string());
+        let loaded = self.iceberg.load_table(&ident).await.map_err(|e| FathomError::Metadata {
+            table: format!("{schema}.{table}"),
+            message: e.to_string(),
+        })?;
+        Ok(lake_describe::detail(loaded.metadata()))
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod athena;
 pub mod functions;
 pub mod lake_catalog;
+pub mod lake_describe;
 pub mod local;
 pub mod metadata_tables;
 pub mod postgres;
@@ -63,6 +64,32 @@ pub struct TableInfo {
     pub name: String,
 }
 
+/// One column of a table, as the engine's catalog types it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnDetail {
+    pub name: String,
+    /// The engine's own type name: Iceberg's (`long`, `date`, `timestamp`) or PostgreSQL's
+    /// (`integer`, `numeric(38,9)`).
+    pub data_type: String,
+    pub nullable: bool,
+}
+
+/// What the catalog pane shows of one table. Fields an engine does not have are `None`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TableDetail {
+    pub columns: Vec<ColumnDetail>,
+    /// The default partition spec, one entry per field (`month(trade_date)`,
+    /// `bucket(16, ticker)`); empty when unpartitioned, `None` when the engine has none.
+    pub partition_spec: Option<Vec<String>>,
+    /// Snapshots the table keeps (Iceberg).
+    pub snapshots: Option<usize>,
+    pub current_snapshot: Option<i64>,
+    /// From the current snapshot's summary, when it records them.
+    pub data_files: Option<u64>,
+    pub records: Option<u64>,
+    pub bytes: Option<u64>,
+}
+
 #[async_trait]
 pub trait Engine: Send + Sync {
     /// "local", "postgres", "athena".
@@ -81,6 +108,17 @@ pub trait Engine: Send + Sync {
     async fn estimate(&self, sql: &str, params: &[ParamValue], budget: &Budget, with_files: bool) -> Result<Estimate>;
     /// The tables the engine can see.
     async fn tables(&self) -> Result<Vec<TableInfo>>;
+    /// Queries saved on the server (Athena: the workgroup's named queries); none by default.
+    async fn named_queries(&self) -> Result<Vec<athena::NamedQuery>> {
+        Ok(vec![])
+    }
+    /// Columns (and, where the engine has them, partitioning and snapshots) of one table.
+    async fn describe(&self, schema: &str, table: &str) -> Result<TableDetail> {
+        Err(crate::error::FathomError::Other(format!(
+            "describing {schema}.{table} is not supported by the {} engine; run SELECT * FROM {schema}.{table} LIMIT 0 to see its columns",
+            self.kind()
+        )))
+    }
 }
 
 /// A collected result.
@@ -120,4 +158,38 @@ pub async fn collect(mut q: QueryStream, row_cap: usize) -> Result<Collected> {
     }
     drop(q.batches);
     Ok(Collected { batches, truncated, scanned_bytes: (q.scanned)() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::FathomError;
+
+    /// An engine that implements only what the trait requires.
+    struct Bare;
+
+    #[async_trait]
+    impl Engine for Bare {
+        fn kind(&self) -> &'static str {
+            "bare"
+        }
+        fn placeholder_style(&self) -> PlaceholderStyle {
+            PlaceholderStyle::Dollar
+        }
+        async fn execute(&self, _: &str, _: &[ParamValue]) -> Result<QueryStream> {
+            Err(FathomError::Other("no".into()))
+        }
+        async fn estimate(&self, _: &str, _: &[ParamValue], _: &Budget, _: bool) -> Result<Estimate> {
+            Err(FathomError::Other("no".into()))
+        }
+        async fn tables(&self) -> Result<Vec<TableInfo>> {
+            Ok(vec![])
+        }
+    }
+
+    #[tokio::test]
+    async fn describe_defaults_to_a_clear_not_supported_error() {
+        let err = Bare.describe("reference", "tb_meta").await.unwrap_err().to_string();
+        assert_eq!(err, "describing reference.tb_meta is not supported by the bare engine; run SELECT * FROM reference.tb_meta LIMIT 0 to see its columns");
+    }
 }

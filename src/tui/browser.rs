@@ -17,13 +17,31 @@ pub struct SavedQuery {
     pub text: String,
     /// The parsed header, or what is wrong with it.
     pub header: Result<Header, String>,
+    /// The profile it opens on: Athena named queries belong to their profile; files open on
+    /// the default one.
+    pub profile: Option<String>,
 }
 
 impl SavedQuery {
     pub fn from_text(path: PathBuf, group: String, text: String) -> SavedQuery {
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let header = parse_header(&text, &path).map_err(|e| e.to_string());
-        SavedQuery { path, group, stem, text, header }
+        SavedQuery { path, group, stem, text, header, profile: None }
+    }
+
+    /// An Athena named query of `profile`'s workgroup, shown in the group `athena:<profile>`.
+    pub fn named(profile: &str, q: &crate::engine::athena::NamedQuery) -> SavedQuery {
+        let mut text = format!("-- name: {}\n", q.name.replace('\n', " "));
+        if let Some(d) = q.description.as_deref().filter(|d| !d.trim().is_empty()) {
+            text.push_str(&format!("-- description: {}\n", d.replace('\n', " ")));
+        }
+        text.push_str("-- engine: athena\n");
+        text.push_str(&q.sql);
+        let path = PathBuf::from(format!("athena://{profile}/{}", q.id));
+        let mut sq = SavedQuery::from_text(path, format!("athena:{profile}"), text);
+        sq.stem = q.name.clone();
+        sq.profile = Some(profile.to_string());
+        sq
     }
 
     /// The header's name, else the file stem.
@@ -84,6 +102,13 @@ pub fn fuzzy_match(needle: &str, hay: &str) -> bool {
 impl Browser {
     pub fn new(items: Vec<SavedQuery>) -> Browser {
         Browser { items, ..Browser::default() }
+    }
+
+    /// Adds the named queries of `profile` (replacing any it had), keeping folder order.
+    pub fn set_named(&mut self, profile: &str, items: Vec<SavedQuery>) {
+        self.items.retain(|q| q.profile.as_deref() != Some(profile));
+        self.items.extend(items);
+        self.items.sort_by(|a, b| (a.group.as_str(), a.stem.as_str()).cmp(&(b.group.as_str(), b.stem.as_str())));
     }
 
     fn matches(&self, q: &SavedQuery) -> bool {

@@ -15,6 +15,20 @@ pub const MAX_COL_WIDTH: usize = 40;
 /// Rows sampled for column widths.
 const WIDTH_SAMPLE: usize = 1000;
 
+/// Bytes and what Athena bills for them (an estimate's, or a run's actual).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Priced {
+    pub bytes: u64,
+    pub cost_usd: f64,
+}
+
+impl Priced {
+    /// `bytes` priced with Athena's billing at `price_per_tb_usd`.
+    pub fn bill(bytes: u64, price_per_tb_usd: f64) -> Priced {
+        Priced { bytes, cost_usd: crate::estimate::bill::cost_usd(bytes, price_per_tb_usd) }
+    }
+}
+
 /// What a finished query hands the grid (built off the UI thread).
 #[derive(Debug, Clone)]
 pub struct QueryOutput {
@@ -22,12 +36,23 @@ pub struct QueryOutput {
     pub truncated: bool,
     pub elapsed: Duration,
     pub widths: Vec<usize>,
+    /// The bytes the engine read, priced (engines that report them).
+    pub actual: Option<Priced>,
+    /// The estimate the run was checked against before it started.
+    pub estimate: Option<Priced>,
 }
 
 impl QueryOutput {
     pub fn new(batch: RecordBatch, truncated: bool, elapsed: Duration) -> QueryOutput {
         let widths = column_widths(&batch);
-        QueryOutput { batch, truncated, elapsed, widths }
+        QueryOutput { batch, truncated, elapsed, widths, actual: None, estimate: None }
+    }
+
+    /// With the actual and estimated bytes and cost, for the result header.
+    pub fn with_costs(mut self, actual: Option<Priced>, estimate: Option<Priced>) -> QueryOutput {
+        self.actual = actual;
+        self.estimate = estimate;
+        self
     }
 }
 

@@ -22,10 +22,11 @@ pub enum Context {
     Prompt,
     Help,
     Catalog,
+    Budget,
 }
 
 impl Context {
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 9] = [
         Context::Global,
         Context::Browser,
         Context::Editor,
@@ -34,6 +35,7 @@ impl Context {
         Context::Prompt,
         Context::Help,
         Context::Catalog,
+        Context::Budget,
     ];
 
     pub fn name(self) -> &'static str {
@@ -46,6 +48,7 @@ impl Context {
             Context::Prompt => "prompt",
             Context::Help => "help",
             Context::Catalog => "catalog",
+            Context::Budget => "budget",
         }
     }
 
@@ -87,7 +90,8 @@ commands! {
     EditParams "edit_params" "edit the parameters of this tab's query",
     SaveQuery "save_query" "save the tab as a saved query",
     ToggleChart "toggle_chart" "show or hide the chart pane",
-    Catalog "catalog" "catalog: the tables of this tab's profile (enter inserts the name)",
+    Catalog "catalog" "catalog: the tables of this tab's profile (enter shows columns, partitions, snapshots)",
+    History "history" "history: the run ledger, newest first (enter opens the SQL in a new tab)",
     Quality "quality" "data-quality checks of this tab's profile (enter opens a check's drill-down)",
     Up "up" "move up",
     Down "down" "move down",
@@ -98,7 +102,7 @@ commands! {
     Top "top" "go to the first row",
     Bottom "bottom" "go to the last row",
     Open "open" "open the saved query in a new tab (or fold a folder)",
-    Filter "filter" "fuzzy-filter the saved queries",
+    Filter "filter" "filter the list (saved queries, history)",
     Close "close" "close / clear",
     Undo "undo" "undo",
     Redo "redo" "redo",
@@ -116,6 +120,9 @@ commands! {
     NextField "next_field" "next field",
     PrevField "prev_field" "previous field",
     Submit "submit" "accept",
+    InsertName "insert_name" "catalog: insert the table (or column) name at the cursor",
+    InsertSelect "insert_select" "catalog: insert SELECT <columns> FROM the table LIMIT 100",
+    Confirm "confirm" "budget: run it (above the refuse limit, type the amount first)",
 }
 
 /// A key with modifiers, as written in the keymap file (`ctrl-q`, `G`, `shift-tab`).
@@ -205,7 +212,7 @@ impl Keymap {
         let mut map = Keymap::default();
         for (section, body) in &table {
             let ctx = Context::parse(section).ok_or_else(|| {
-                format!("unknown section [{section}]: expected one of global, browser, editor, grid, form, prompt, help, catalog")
+                format!("unknown section [{section}]: expected one of global, browser, editor, grid, form, prompt, help, catalog, budget")
             })?;
             let body = body.as_table().ok_or_else(|| format!("[{section}] must be a table of command = [keys]"))?;
             let entries = map.sections.entry(ctx).or_default();

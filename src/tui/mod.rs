@@ -4,6 +4,7 @@
 
 pub mod autosave;
 pub mod browser;
+pub mod executor;
 pub mod grid;
 pub mod highlight;
 pub mod keymap;
@@ -13,7 +14,10 @@ pub mod runtime;
 pub mod state;
 pub mod statements;
 pub mod theme;
+pub mod ledger;
 pub mod update;
+pub mod update_budget;
+pub mod update_lists;
 pub mod update_overlays;
 pub mod update_panes;
 pub mod views;
@@ -60,6 +64,7 @@ pub fn initial_state(config: &Config, opts: &Options, now: Instant) -> State {
     let browser = Browser::new(browser::load(&dirs));
     let mut s = State::new(keymap, theme, browser, &config.default_profile, now);
     s.row_cap = config.row_cap;
+    s.budget = config.budget.clone();
     s.user_query_dir = user_queries;
     s.engines = config.profiles.iter().map(|(k, p)| (k.clone(), p.engine_name().to_string())).collect();
     let session = autosave::load(&config.paths.state_dir);

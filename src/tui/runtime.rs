@@ -1,10 +1,9 @@
 //! The runtime: takes the terminal (and gives it back on exit, panic, SIGTERM and SIGHUP),
-//! turns terminal events, task replies and the clock into `Action`s, runs each `Effect` on a
-//! tokio task that reports back over an mpsc channel, and draws only when something changed,
-//! at most one frame per `FRAME`.
+//! turns terminal events, task replies and the clock into `Action`s, hands each `Effect` to
+//! the executor (tasks that report back over an mpsc channel), and draws only when something
+//! changed, at most one frame per `FRAME`.
 
-use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,17 +14,13 @@ use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Eve
 use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use ratatui::crossterm::{cursor, execute};
 use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
-use tokio::task::AbortHandle;
+use tokio::sync::mpsc::unbounded_channel;
 
 use crate::config::{Config, Profile};
-use crate::engine::{Engine, collect};
 use crate::error::{FathomError, Result};
-use crate::export::{self, Format};
-use crate::library::{ParamDecl, bind};
 use crate::tui::autosave;
-use crate::tui::grid::{QueryOutput, sort_order};
-use crate::tui::state::{Action, Effect, State};
+use crate::tui::executor::Executor;
+use crate::tui::state::{Action, State};
 use crate::tui::update::update;
 use crate::tui::views;
 
@@ -106,9 +101,9 @@ async fn event_loop(terminal: &mut Term, mut state: State, config: Arc<Config>) 
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let sig = |k: SignalKind| signal(k).map_err(|e| FathomError::io("installing signal handlers", e));
     let (mut hup, mut term) = (sig(SignalKind::hangup())?, sig(SignalKind::terminate())?);
-    let engines = Arc::new(Engines { config: config.clone(), open: tokio::sync::Mutex::new(HashMap::new()) });
-    let mut tasks: HashMap<u64, AbortHandle> = HashMap::new();
-    warm(&engines, &state.default_profile);
+    let mut exec = Executor::new(config.clone(), tx.clone());
+    exec.warm(&state.default_profile);
+    exec.load_named_queries();
     if let Ok(size) = terminal.size() {
         state.size = (size.width, size.height);
     }
@@ -137,188 +132,12 @@ async fn event_loop(terminal: &mut Term, mut state: State, config: Arc<Config>) 
             _ = term.recv() => break,
             _ = tokio::time::sleep_until(draw_at), if state.dirty => continue,
         };
-        if let Action::QueryDone { id, .. } = &action {
-            tasks.remove(id);
-        }
+        exec.observe(&action);
         state.now = Instant::now();
         for effect in update(&mut state, action) {
-            run_effect(effect, &tx, &mut tasks, &engines, &state_dir);
+            exec.run(effect);
         }
     }
-    for (_, task) in tasks.drain() {
-        task.abort(); // dropping a query's stream cancels it
-    }
+    exec.shutdown();
     autosave::save(&state_dir, &state.session()).map_err(FathomError::Other)
-}
-
-/// Open engines, one per profile, shared by the tasks.
-struct Engines {
-    config: Arc<Config>,
-    open: tokio::sync::Mutex<HashMap<String, Arc<dyn Engine>>>,
-}
-
-impl Engines {
-    async fn get(&self, profile: &str) -> std::result::Result<Arc<dyn Engine>, String> {
-        let mut open = self.open.lock().await;
-        if let Some(e) = open.get(profile) {
-            return Ok(e.clone());
-        }
-        let (_, engine) = crate::commands::open_engine(&self.config, Some(profile)).await.map_err(|e| e.to_string())?;
-        let engine: Arc<dyn Engine> = Arc::from(engine);
-        open.insert(profile.to_string(), engine.clone());
-        Ok(engine)
-    }
-}
-
-/// Opens the default profile's engine in the background so the first run starts at once.
-fn warm(engines: &Arc<Engines>, profile: &str) {
-    let (engines, profile) = (engines.clone(), profile.to_string());
-    tokio::spawn(async move {
-        let _ = engines.get(&profile).await;
-    });
-}
-
-fn run_effect(
-    effect: Effect,
-    tx: &UnboundedSender<Action>,
-    tasks: &mut HashMap<u64, AbortHandle>,
-    engines: &Arc<Engines>,
-    state_dir: &std::path::Path,
-) {
-    let tx = tx.clone();
-    match effect {
-        Effect::RunQuery { id, profile, sql, decls, given, row_cap } => {
-            let engines = engines.clone();
-            let handle = tokio::spawn(async move {
-                let result = run_query(&engines, &profile, &sql, &decls, &given, row_cap).await;
-                let _ = tx.send(Action::QueryDone { id, result });
-            });
-            tasks.insert(id, handle.abort_handle());
-        }
-        Effect::Cancel { id } => {
-            if let Some(task) = tasks.remove(&id) {
-                task.abort();
-            }
-        }
-        Effect::LoadCatalog { profile } => {
-            let engines = engines.clone();
-            tokio::spawn(async move {
-                let result = match engines.get(&profile).await {
-                    Ok(engine) => engine.tables().await.map_err(|e| e.to_string()),
-                    Err(e) => Err(e),
-                };
-                let _ = tx.send(Action::Catalog { profile, result });
-            });
-        }
-        Effect::RunChecks { profile } => {
-            let engines = engines.clone();
-            tokio::spawn(async move {
-                let result = match engines.get(&profile).await {
-                    Ok(engine) => match crate::quality::builtin_checks() {
-                        Ok(checks) => {
-                            let today = chrono::Local::now().date_naive();
-                            Ok(crate::quality::run_loaded(engine.as_ref(), &checks, today).await)
-                        }
-                        Err(e) => Err(e.to_string()),
-                    },
-                    Err(e) => Err(e),
-                };
-                let _ = tx.send(Action::Checked { profile, result });
-            });
-        }
-        Effect::Estimate { tab, profile, sql } => {
-            let engines = engines.clone();
-            tokio::spawn(async move {
-                let result = estimate(&engines, &profile, &sql).await;
-                let _ = tx.send(Action::EstimateDone { tab, result });
-            });
-        }
-        Effect::Sort { query_id, batch, sort } => {
-            tokio::task::spawn_blocking(move || {
-                let order = match sort {
-                    Some((col, desc)) => sort_order(&batch, col, desc).map(Some),
-                    None => Ok(None),
-                };
-                let _ = tx.send(Action::Sorted { query_id, sort, order });
-            });
-        }
-        Effect::Autosave(session) => {
-            let dir = state_dir.to_path_buf();
-            tokio::task::spawn_blocking(move || {
-                if let Err(text) = autosave::save(&dir, &session) {
-                    let _ = tx.send(Action::Notify { text, error: true });
-                }
-            });
-        }
-        Effect::Copy(text) => {
-            let mut out = std::io::stdout();
-            let _ = out.write_all(crate::tui::osc52::sequence(&text).as_bytes()).and_then(|_| out.flush());
-        }
-        Effect::Export { path, batch } => {
-            tokio::task::spawn_blocking(move || {
-                let (text, error) = match export_file(&path, &batch) {
-                    Ok(()) => (format!("exported {} rows to {}", batch.num_rows(), path.display()), false),
-                    Err(e) => (e.to_string(), true),
-                };
-                let _ = tx.send(Action::Notify { text, error });
-            });
-        }
-        Effect::SaveFile { path, text } => {
-            tokio::task::spawn_blocking(move || {
-                let result = path.parent().map(std::fs::create_dir_all).unwrap_or(Ok(())).and_then(|_| std::fs::write(&path, &text));
-                let _ = tx.send(match result {
-                    Ok(()) => Action::Saved { path, text },
-                    Err(e) => Action::Notify { text: format!("cannot save {}: {e}; pick another path (Ctrl-S)", path.display()), error: true },
-                });
-            });
-        }
-        Effect::Quit => {}
-    }
-}
-
-fn export_file(path: &std::path::Path, batch: &arrow::record_batch::RecordBatch) -> Result<()> {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    let format = Format::parse(ext).ok_or_else(|| FathomError::Other(format!("{}: use .csv, .json, .parquet or .arrow", path.display())))?;
-    let file = std::fs::File::create(path).map_err(|e| FathomError::io(format!("creating {}", path.display()), e))?;
-    export::write(format, &batch.schema(), std::slice::from_ref(batch), std::io::BufWriter::new(file))
-}
-
-/// One query: bind the parameters for this engine, execute, collect up to `row_cap` rows.
-async fn run_query(
-    engines: &Engines,
-    profile: &str,
-    sql: &str,
-    decls: &[ParamDecl],
-    given: &[(String, String)],
-    row_cap: usize,
-) -> std::result::Result<QueryOutput, String> {
-    let engine = engines.get(profile).await?;
-    let bound = bind(sql, decls, given, engine.placeholder_style()).map_err(|e| e.to_string())?;
-    let started = Instant::now();
-    let stream = engine.execute(&bound.sql, &bound.values).await.map_err(|e| e.to_string())?;
-    let schema = stream.schema.clone();
-    let collected = collect(stream, row_cap).await.map_err(|e| e.to_string())?;
-    let (batches, truncated) = (collected.batches, collected.truncated);
-    let elapsed = started.elapsed();
-    tokio::task::spawn_blocking(move || {
-        let batch = arrow::compute::concat_batches(&schema, &batches).map_err(|e| format!("cannot assemble the result: {e}"))?;
-        Ok(QueryOutput::new(batch, truncated, elapsed))
-    })
-    .await
-    .map_err(|e| format!("result task failed: {e}"))?
-}
-
-/// The live estimate of `sql` on `profile`, shown on the status line: what Athena would
-/// scan and bill (or PostgreSQL's plan cost), with the statement's header defaults bound;
-/// `Err(why)` when it cannot be estimated (a syntax error, a parameter without a value).
-async fn estimate(engines: &Engines, profile: &str, sql: &str) -> std::result::Result<Option<String>, String> {
-    let engine = engines.get(profile).await?;
-    let header = crate::library::parse_header(sql, std::path::Path::new("the editor")).unwrap_or_default();
-    let bound = bind(sql, &header.params, &[], engine.placeholder_style()).map_err(|e| e.to_string())?;
-    let e = engine
-        .estimate(&bound.sql, &bound.values, &engines.config.budget, false)
-        .await
-        .map_err(|e| e.to_string())?;
-    let warn = if e.warnings.is_empty() { String::new() } else { format!(" · {} warning(s)", e.warnings.len()) };
-    Ok(Some(format!("{}{warn}", e.summary())))
 }

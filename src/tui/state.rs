@@ -8,9 +8,13 @@ use std::time::{Duration, Instant};
 use ratatui::crossterm::event::KeyEvent;
 use tui_textarea::TextArea;
 
+use crate::config::Budget;
+use crate::engine::TableDetail;
+use crate::estimate::Estimate;
 use crate::library::ParamDecl;
 use crate::tui::autosave::{SavedTab, Session};
 use crate::tui::browser::Browser;
+pub use crate::tui::grid::Priced;
 use crate::tui::grid::{QueryOutput, ResultSet};
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
@@ -36,10 +40,29 @@ pub enum Focus {
 #[derive(Debug, Clone)]
 pub enum RunState {
     Idle,
-    Running { id: u64, since: Instant, sql: String },
+    /// `progress`: what the engine last reported (Athena: QUEUED/RUNNING, bytes so far).
+    Running { id: u64, since: Instant, sql: String, progress: Option<String> },
     Ready(Box<ResultSet>),
     Failed(String),
     Cancelled { after: Duration },
+}
+
+/// What an estimate was made for: the exact statement, parameter values and profile. A run
+/// reuses the live estimate only when this matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EstimateFor {
+    pub profile: String,
+    pub sql: String,
+    pub given: Vec<(String, String)>,
+}
+
+/// Why an estimate was asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EstimatePurpose {
+    /// The status line's estimate of the statement under the cursor (latest wins).
+    Live,
+    /// The budget check of the run with this id, before it starts.
+    PreRun { run: u64 },
 }
 
 /// The live estimate of the statement under the cursor.
@@ -47,9 +70,27 @@ pub enum RunState {
 pub enum EstimateState {
     /// Nothing asked yet, or no estimator for this engine: the status shows "estimate: —".
     None,
-    Pending,
-    Ready(String),
-    Failed(String),
+    Pending(EstimateFor),
+    Ready(EstimateFor, Box<Estimate>),
+    Failed(EstimateFor, String),
+}
+
+/// A run asked for but not started: it waits for its estimate, then for the budget dialog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingRun {
+    pub id: u64,
+    pub tab: u64,
+    pub profile: String,
+    pub sql: String,
+    pub decls: Vec<ParamDecl>,
+    pub given: Vec<(String, String)>,
+    pub row_cap: usize,
+}
+
+impl PendingRun {
+    pub fn key(&self) -> EstimateFor {
+        EstimateFor { profile: self.profile.clone(), sql: self.sql.clone(), given: self.given.clone() }
+    }
 }
 
 /// One editor tab: its text, its profile, its run.
@@ -67,6 +108,8 @@ pub struct Tab {
     pub scroll: (usize, usize),
     pub run: RunState,
     pub estimate: EstimateState,
+    /// A run waiting for its pre-run estimate.
+    pub pending: Option<PendingRun>,
 }
 
 impl Tab {
@@ -84,6 +127,7 @@ impl Tab {
             scroll: (0, 0),
             run: RunState::Idle,
             estimate: EstimateState::None,
+            pending: None,
         }
     }
 
@@ -136,13 +180,65 @@ pub struct Prompt {
     pub error: Option<String>,
 }
 
-/// The catalog pane: the tables a profile's engine can see.
+/// The catalog pane: the tables a profile's engine can see, and one table's detail.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CatalogView {
     pub profile: String,
     /// `None` while loading; the error says why it cannot list.
     pub tables: Option<Result<Vec<crate::engine::TableInfo>, String>>,
     pub selected: usize,
+    /// The table opened from the list (its columns, partition spec, snapshots).
+    pub detail: Option<TableDetailView>,
+}
+
+/// One table of the catalog pane, opened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableDetailView {
+    pub schema: String,
+    pub name: String,
+    /// `None` while loading.
+    pub detail: Option<Result<TableDetail, String>>,
+    /// The selected column.
+    pub selected: usize,
+}
+
+/// The history pane: the run ledger, newest first, optionally filtered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryView {
+    /// `None` while loading; the error says why the ledger cannot be read.
+    pub runs: Option<Result<Vec<crate::history::Run>, String>>,
+    /// Position in the filtered list.
+    pub selected: usize,
+    pub filter: String,
+    pub filtering: bool,
+}
+
+impl HistoryView {
+    /// The runs that match the filter (case-insensitive, in the SQL, profile or outcome).
+    pub fn visible(&self) -> Vec<&crate::history::Run> {
+        let want = self.filter.to_lowercase();
+        match &self.runs {
+            Some(Ok(runs)) => runs
+                .iter()
+                .filter(|r| want.is_empty() || [&r.sql, &r.profile, &r.outcome].iter().any(|f| f.to_lowercase().contains(&want)))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The budget dialog before a run whose estimate is above `confirm_above_usd`: confirm, or
+/// above `refuse_above_usd` type the amount to run it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BudgetDialog {
+    pub run: PendingRun,
+    pub estimate: Box<Estimate>,
+    /// Above `refuse_above_usd`: runs only when the amount is typed.
+    pub refuse: bool,
+    /// The limit it is above.
+    pub limit: f64,
+    pub input: String,
+    pub error: Option<String>,
 }
 
 /// The quality panel: the data-quality checks run on a profile (enter opens a drill-down).
@@ -162,6 +258,8 @@ pub enum Overlay {
     Quality(QualityView),
     Form(ParamForm),
     Prompt(Prompt),
+    Budget(BudgetDialog),
+    History(HistoryView),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -191,6 +289,8 @@ pub struct State {
     /// Profile name → engine kind, for the status line and tab titles.
     pub engines: BTreeMap<String, String>,
     pub row_cap: usize,
+    /// The config's budget: when a run asks first, when it is refused.
+    pub budget: Budget,
     /// Where "save as saved query" writes by default (the user's query dir).
     pub user_query_dir: PathBuf,
     /// The chart pane's slot (see `views/chart.rs`).
@@ -213,9 +313,17 @@ pub enum Action {
     Resize(u16, u16),
     Tick,
     QueryDone { id: u64, result: Result<QueryOutput, String> },
+    /// A running query's state, as its engine reports it.
+    QueryProgress { id: u64, text: String },
+    /// The named queries of an Athena profile's workgroup, for the browser.
+    NamedQueries { profile: String, result: Result<Vec<crate::engine::athena::NamedQuery>, String> },
     Sorted { query_id: u64, sort: Option<(usize, bool)>, order: Result<Option<Vec<u32>>, String> },
-    EstimateDone { tab: u64, result: Result<Option<String>, String> },
+    /// `Ok(None)`: the engine has no estimator.
+    EstimateDone { tab: u64, key: EstimateFor, purpose: EstimatePurpose, result: Result<Option<Estimate>, String> },
     Catalog { profile: String, result: Result<Vec<crate::engine::TableInfo>, String> },
+    Described { profile: String, schema: String, table: String, result: Result<TableDetail, String> },
+    /// The run ledger, as written (oldest first).
+    History(Result<Vec<crate::history::Run>, String>),
     Checked { profile: String, result: Result<Vec<crate::quality::CheckResult>, String> },
     /// A saved query was written: the browser shows it.
     Saved { path: PathBuf, text: String },
@@ -225,11 +333,25 @@ pub enum Action {
 /// Work for the runtime. Each runs on a task and reports back as an `Action`.
 #[derive(Debug, Clone)]
 pub enum Effect {
-    RunQuery { id: u64, profile: String, sql: String, decls: Vec<ParamDecl>, given: Vec<(String, String)>, row_cap: usize },
+    /// `estimate`: the priced estimate the run was checked against (for the ledger and the
+    /// result header).
+    RunQuery {
+        id: u64,
+        profile: String,
+        sql: String,
+        decls: Vec<ParamDecl>,
+        given: Vec<(String, String)>,
+        row_cap: usize,
+        estimate: Option<Priced>,
+    },
     Cancel { id: u64 },
     LoadCatalog { profile: String },
+    Describe { profile: String, schema: String, table: String },
+    LoadHistory,
     RunChecks { profile: String },
-    Estimate { tab: u64, profile: String, sql: String },
+    Estimate { tab: u64, key: EstimateFor, decls: Vec<ParamDecl>, purpose: EstimatePurpose },
+    /// A run the budget stopped: written to the ledger as `fathom run` writes it.
+    NotRun { profile: String, sql: String, given: Vec<(String, String)>, estimate: Option<Priced>, outcome: String },
     Sort { query_id: u64, batch: arrow::record_batch::RecordBatch, sort: Option<(usize, bool)> },
     Autosave(Session),
     Copy(String),
@@ -255,6 +377,7 @@ impl State {
             default_profile: default_profile.to_string(),
             engines: BTreeMap::new(),
             row_cap: 1_000_000,
+            budget: Budget::default(),
             user_query_dir: PathBuf::from("queries"),
             show_chart: false,
             chart_view: crate::chart::ChartView::default(),

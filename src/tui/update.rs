@@ -1,6 +1,7 @@
 //! `update(&mut State, Action) -> Vec<Effect>`: the one place state changes. No IO, no
 //! `.await`; work is asked for as `Effect`s. Pane-specific keys live in `update_panes.rs`,
-//! overlays (form, prompt, help) in `update_overlays.rs`.
+//! overlays (form, prompt, help) in `update_overlays.rs`, the list panes (catalog, quality,
+//! history) in `update_lists.rs`, the budget check before a run in `update_budget.rs`.
 
 use std::path::Path;
 
@@ -11,10 +12,11 @@ use crate::tui::grid::ResultSet;
 use crate::tui::keymap::{Cmd, Context};
 use crate::tui::layout::{self, Areas};
 use crate::tui::state::{
-    AUTOSAVE_AFTER, Action, ESTIMATE_AFTER, Effect, EstimateState, Field, Focus, Overlay, ParamForm, Prompt, PromptKind,
-    RunState, State, Tab,
+    AUTOSAVE_AFTER, Action, ESTIMATE_AFTER, Effect, EstimateFor, EstimatePurpose, EstimateState, Field, Focus, HistoryView,
+    Overlay, ParamForm, PendingRun, Prompt, PromptKind, RunState, State, Tab,
 };
 use crate::tui::statements;
+use crate::tui::update_budget;
 use crate::tui::update_overlays;
 use crate::tui::update_panes;
 
@@ -37,6 +39,24 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             keep_cursor_visible(s);
         }
         Action::QueryDone { id, result } => query_done(s, id, result),
+        Action::QueryProgress { id, text } => {
+            for tab in &mut s.tabs {
+                if let RunState::Running { id: r, progress, .. } = &mut tab.run
+                    && *r == id
+                {
+                    *progress = Some(text.clone());
+                    s.dirty = true;
+                }
+            }
+        }
+        Action::NamedQueries { profile, result } => match result {
+            Ok(list) => {
+                let items = list.iter().map(|q| crate::tui::browser::SavedQuery::named(&profile, q)).collect();
+                s.browser.set_named(&profile, items);
+                s.dirty = true;
+            }
+            Err(e) => s.notify(format!("named queries of profile '{profile}' are not shown: {e}"), false),
+        },
         Action::Sorted { query_id, sort, order } => {
             let target = s.tabs.iter_mut().find_map(|t| match &mut t.run {
                 RunState::Ready(rs) if rs.query_id == query_id => Some(rs),
@@ -53,22 +73,35 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 }
             }
         }
-        Action::EstimateDone { tab, result } => {
-            if let Some(t) = s.tabs.iter_mut().find(|t| t.id == tab) {
-                s.dirty = true;
-                t.estimate = match result {
-                    Ok(Some(text)) => EstimateState::Ready(text),
-                    Ok(None) => EstimateState::None,
-                    Err(e) => EstimateState::Failed(e),
-                };
-            }
-        }
+        Action::EstimateDone { tab, key, purpose, result } => update_budget::estimate_done(s, tab, key, purpose, result, &mut fx),
         Action::Catalog { profile, result } => {
             if let Some(Overlay::Catalog(c)) = &mut s.overlay
                 && c.profile == profile
             {
                 s.dirty = true;
                 c.tables = Some(result);
+            }
+        }
+        Action::Described { profile, schema, table, result } => {
+            if let Some(Overlay::Catalog(c)) = &mut s.overlay
+                && c.profile == profile
+                && let Some(d) = &mut c.detail
+                && d.schema == schema
+                && d.name == table
+            {
+                s.dirty = true;
+                d.detail = Some(result);
+            }
+        }
+        Action::History(result) => {
+            if let Some(Overlay::History(h)) = &mut s.overlay {
+                s.dirty = true;
+                h.runs = Some(result.map(|mut runs| {
+                    runs.reverse(); // the ledger is in the order written: newest last
+                    runs.sort_by_key(|r| std::cmp::Reverse(r.time));
+                    runs
+                }));
+                h.selected = 0;
             }
         }
         Action::Checked { profile, result } => {
@@ -118,8 +151,11 @@ fn tick(s: &mut State, fx: &mut Vec<Effect>) {
         if let Some(tab) = s.tab_mut()
             && let Some(sql) = current_statement(tab)
         {
-            tab.estimate = EstimateState::Pending;
-            fx.push(Effect::Estimate { tab: tab.id, profile: tab.profile.clone(), sql });
+            // Bound as a run would bind it, so a run of the same statement reuses it.
+            let decls = param_decls(tab, Some(&sql)).unwrap_or_default();
+            let key = EstimateFor { profile: tab.profile.clone(), sql, given: tab.params.clone() };
+            tab.estimate = EstimateState::Pending(key.clone());
+            fx.push(Effect::Estimate { tab: tab.id, key, decls, purpose: EstimatePurpose::Live });
             s.dirty = true;
         }
     }
@@ -161,7 +197,9 @@ fn paste(s: &mut State, text: &str) {
                 field.value.push_str(text.trim());
             }
         }
-        Some(Overlay::Help { .. } | Overlay::Catalog(_) | Overlay::Quality(_)) => {}
+        Some(Overlay::History(h)) if h.filtering => h.filter.push_str(text.trim()),
+        Some(Overlay::Budget(d)) if d.refuse => d.input.push_str(text.trim()),
+        Some(Overlay::Help { .. } | Overlay::Catalog(_) | Overlay::Quality(_) | Overlay::History(_) | Overlay::Budget(_)) => {}
         None => {
             if let Some(tab) = s.tab_mut() {
                 tab.editor.insert_str(text.replace("\r\n", "\n"));
@@ -231,8 +269,12 @@ fn command(s: &mut State, cmd: Cmd, fx: &mut Vec<Effect>) {
         Cmd::ToggleChart => s.show_chart = !s.show_chart,
         Cmd::Catalog => {
             let profile = s.tab().map(|t| t.profile.clone()).unwrap_or_else(|| s.default_profile.clone());
-            s.overlay = Some(Overlay::Catalog(crate::tui::state::CatalogView { profile: profile.clone(), tables: None, selected: 0 }));
+            s.overlay = Some(Overlay::Catalog(crate::tui::state::CatalogView { profile: profile.clone(), tables: None, selected: 0, detail: None }));
             fx.push(Effect::LoadCatalog { profile });
+        }
+        Cmd::History => {
+            s.overlay = Some(Overlay::History(HistoryView { runs: None, selected: 0, filter: String::new(), filtering: false }));
+            fx.push(Effect::LoadHistory);
         }
         Cmd::Quality => {
             let profile = s.tab().map(|t| t.profile.clone()).unwrap_or_else(|| s.default_profile.clone());
@@ -362,22 +404,18 @@ pub fn run(s: &mut State, fx: &mut Vec<Effect>) {
         let msg = format!("this query is for the {want} engine but the tab's profile uses {engine}; switch the profile with F8");
         return s.notify(msg, true);
     }
-    let given = tab.params.clone();
-    let profile = tab.profile.clone();
+    let (given, profile, tab_id) = (tab.params.clone(), tab.profile.clone(), tab.id);
     let id = s.fresh_id();
-    let (now, row_cap) = (s.now, s.row_cap);
-    if let Some(tab) = s.tab_mut() {
-        if let RunState::Running { id: old, .. } = tab.run {
-            fx.push(Effect::Cancel { id: old });
-        }
-        tab.run = RunState::Running { id, since: now, sql: sql.clone() };
-    }
-    fx.push(Effect::RunQuery { id, profile, sql, decls, given, row_cap });
+    let pending = PendingRun { id, tab: tab_id, profile, sql, decls, given, row_cap: s.row_cap };
+    update_budget::request(s, pending, fx);
 }
 
 fn cancel(s: &mut State, fx: &mut Vec<Effect>) {
     let now = s.now;
     if let Some(tab) = s.tab_mut() {
+        if tab.pending.take().is_some() {
+            return s.notify("run cancelled before it started (it was waiting for its estimate)", false);
+        }
         match tab.run {
             RunState::Running { id, since, .. } => {
                 tab.run = RunState::Cancelled { after: now.saturating_duration_since(since) };

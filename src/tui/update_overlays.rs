@@ -1,5 +1,6 @@
 //! Keys of the overlays: the parameter form (typed fields, validated with the declared
-//! type before anything runs), one-line prompts (jump, export, save) and the help screen.
+//! type before anything runs), one-line prompts (jump, export, save) and the help screen;
+//! the list panes' keys are in `update_lists.rs`, the budget dialog's in `update_budget.rs`.
 
 use std::path::PathBuf;
 
@@ -10,15 +11,23 @@ use crate::library::ParamType;
 use crate::tui::keymap::{Cmd, Context};
 use crate::tui::state::{Effect, Overlay, ParamForm, Prompt, PromptKind, RunState, State};
 use crate::tui::update::{areas, run, schedule_autosave};
+use crate::tui::{update_budget, update_lists};
 
 pub fn key(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
     let ctx = match s.overlay {
         Some(Overlay::Help { .. }) => Context::Help,
         Some(Overlay::Form(_)) => Context::Form,
         Some(Overlay::Prompt(_)) => Context::Prompt,
-        Some(Overlay::Catalog(_) | Overlay::Quality(_)) => Context::Catalog,
+        Some(Overlay::Catalog(_) | Overlay::Quality(_) | Overlay::History(_)) => Context::Catalog,
+        Some(Overlay::Budget(_)) => Context::Budget,
         None => return,
     };
+    if let Some(Overlay::History(h)) = &mut s.overlay
+        && h.filtering
+        && update_lists::history_filter_key(h, &k)
+    {
+        return;
+    }
     let cmd = s.keymap.lookup(ctx, &k);
     // Quit and help stay reachable from every overlay.
     if matches!(cmd, Some(Cmd::Quit)) {
@@ -31,8 +40,10 @@ pub fn key(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
     match ctx {
         Context::Help => help_key(s, cmd),
         Context::Form => form_key(s, cmd, &k, fx),
-        Context::Catalog if matches!(s.overlay, Some(Overlay::Quality(_))) => quality_key(s, cmd),
-        Context::Catalog => catalog_key(s, cmd),
+        Context::Budget => update_budget::dialog_key(s, cmd, &k, fx),
+        Context::Catalog if matches!(s.overlay, Some(Overlay::Quality(_))) => update_lists::quality_key(s, cmd),
+        Context::Catalog if matches!(s.overlay, Some(Overlay::History(_))) => update_lists::history_key(s, cmd),
+        Context::Catalog => update_lists::catalog_key(s, cmd, fx),
         _ => prompt_key(s, cmd, &k, fx),
     }
 }
@@ -238,63 +249,4 @@ fn save(s: &mut State, input: &str, fx: &mut Vec<Effect>) -> Result<(), String> 
     fx.push(Effect::SaveFile { path, text });
     schedule_autosave(s);
     Ok(())
-}
-
-fn catalog_key(s: &mut State, cmd: Option<Cmd>) {
-    let page = s.size.1.saturating_sub(6) as usize;
-    let Some(Overlay::Catalog(c)) = &mut s.overlay else { return };
-    let n = match &c.tables {
-        Some(Ok(t)) => t.len(),
-        _ => 0,
-    };
-    let last = n.saturating_sub(1);
-    match cmd {
-        Some(Cmd::Up) => c.selected = c.selected.saturating_sub(1),
-        Some(Cmd::Down) => c.selected = (c.selected + 1).min(last),
-        Some(Cmd::PageUp) => c.selected = c.selected.saturating_sub(page),
-        Some(Cmd::PageDown) => c.selected = (c.selected + page).min(last),
-        Some(Cmd::Close | Cmd::Catalog) => s.overlay = None,
-        Some(Cmd::Submit) => {
-            let name = match &c.tables {
-                Some(Ok(t)) => t.get(c.selected).map(|t| format!("{}.{}", t.schema, t.name)),
-                _ => None,
-            };
-            s.overlay = None;
-            if let (Some(name), Some(tab)) = (name, s.tabs.get_mut(s.active)) {
-                tab.editor.insert_str(name);
-                s.focus = crate::tui::state::Focus::Editor;
-                crate::tui::update::edited(s);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// The quality panel: move, close, or open the selected check's drill-down SQL in a new tab.
-fn quality_key(s: &mut State, cmd: Option<Cmd>) {
-    let Some(Overlay::Quality(q)) = &mut s.overlay else { return };
-    let n = match &q.results {
-        Some(Ok(r)) => r.len(),
-        _ => 0,
-    };
-    match cmd {
-        Some(Cmd::Up) => q.selected = q.selected.saturating_sub(1),
-        Some(Cmd::Down) => q.selected = (q.selected + 1).min(n.saturating_sub(1)),
-        Some(Cmd::Close | Cmd::Quality) => s.overlay = None,
-        Some(Cmd::Submit) => {
-            let picked = match &q.results {
-                Some(Ok(r)) => r.get(q.selected).map(|c| (c.id.clone(), c.drilldown.clone(), q.profile.clone())),
-                _ => None,
-            };
-            s.overlay = None;
-            if let Some((id, sql, profile)) = picked {
-                let tab_id = s.fresh_id();
-                s.tabs.push(crate::tui::state::Tab::new(tab_id, &format!("check {id}"), &profile, &sql));
-                s.active = s.tabs.len() - 1;
-                s.focus = crate::tui::state::Focus::Editor;
-                crate::tui::update::edited(s);
-            }
-        }
-        _ => {}
-    }
 }

@@ -68,9 +68,10 @@ pub fn browser_cmd(s: &mut State, cmd: Cmd) {
 pub fn open_query(s: &mut State, item: usize) {
     let Some(q) = s.browser.items.get(item).cloned() else { return };
     let id = s.fresh_id();
-    let profile = s.default_profile.clone();
+    let profile = q.profile.clone().unwrap_or_else(|| s.default_profile.clone());
     let mut tab = Tab::new(id, &q.stem, &profile, &q.text);
-    tab.source = Some(q.path.clone());
+    // A named query lives on the server: saving writes a new local file.
+    tab.source = q.profile.is_none().then(|| q.path.clone());
     let first_sql_line = q.text.lines().position(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--")).unwrap_or(0);
     tab.editor.move_cursor(CursorMove::Jump(u16::try_from(first_sql_line).unwrap_or(0), 0));
     s.tabs.push(tab);

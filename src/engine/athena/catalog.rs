@@ -16,7 +16,7 @@ use iceberg_catalog_glue::{
 
 use super::client::{Clients, sdk_error};
 use crate::config::AthenaProfile;
-use crate::engine::TableInfo;
+use crate::engine::{ColumnDetail, TableInfo};
 use crate::error::{FathomError, Result};
 
 /// The workgroup's settings that matter before a run.
@@ -74,6 +74,45 @@ pub async fn tables(clients: &Clients, profile: &AthenaProfile) -> Result<Vec<Ta
     }
     out.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
     Ok(out)
+}
+
+/// A Glue table's own description.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlueTable {
+    pub columns: Vec<ColumnDetail>,
+    /// Hive-style partition keys (`dt`, `region`).
+    pub partition_keys: Vec<String>,
+    /// `table_type = ICEBERG`: described from its Iceberg metadata instead.
+    pub iceberg: bool,
+}
+
+pub async fn glue_table(clients: &Clients, profile: &AthenaProfile, db: &str, name: &str) -> Result<GlueTable> {
+    let out = clients
+        .glue
+        .get_table()
+        .database_name(db)
+        .name(name)
+        .set_catalog_id(profile.glue_catalog_id.clone())
+        .send()
+        .await
+        .map_err(|e| sdk_error(&format!("reading table {db}.{name} from Glue"), e))?;
+    let t = out.table().ok_or_else(|| FathomError::UnknownTable { name: format!("{db}.{name}"), hint: String::new() })?;
+    let column = |c: &aws_sdk_glue::types::Column| ColumnDetail {
+        name: c.name().to_string(),
+        data_type: c.r#type().unwrap_or("?").to_string(),
+        nullable: true,
+    };
+    let mut columns: Vec<ColumnDetail> =
+        t.storage_descriptor().map(|sd| sd.columns().iter().map(column).collect()).unwrap_or_default();
+    columns.extend(t.partition_keys().iter().map(column));
+    Ok(GlueTable {
+        columns,
+        partition_keys: t.partition_keys().iter().map(|c| c.name().to_string()).collect(),
+        iceberg: t
+            .parameters()
+            .and_then(|p| p.get("table_type"))
+            .is_some_and(|v| v.eq_ignore_ascii_case("iceberg")),
+    })
 }
 
 /// A saved query of the workgroup.

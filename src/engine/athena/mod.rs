@@ -22,7 +22,7 @@ use tokio::sync::OnceCell;
 use crate::config::{AthenaProfile, Budget};
 use crate::engine::local::LocalEngine;
 use crate::engine::postgres::classify::{Class, classify};
-use crate::engine::{Engine, ProgressFn, QueryStream, TableInfo, no_progress};
+use crate::engine::{Engine, ProgressFn, QueryStream, TableDetail, TableInfo, no_progress};
 use crate::error::{FathomError, Result};
 use crate::estimate::Estimate;
 use crate::library::{ParamValue, PlaceholderStyle};
@@ -95,11 +95,6 @@ impl AthenaEngine {
     /// The workgroup's settings (read once).
     pub async fn workgroup(&self) -> Result<&Workgroup> {
         self.workgroup.get_or_try_init(|| catalog::workgroup(&self.clients, &self.profile.workgroup)).await
-    }
-
-    /// The workgroup's named queries.
-    pub async fn named_queries(&self) -> Result<Vec<NamedQuery>> {
-        catalog::named_queries(&self.clients, &self.profile.workgroup).await
     }
 
     /// The Glue catalog as an Iceberg catalog (`warehouse`: where new tables are written).
@@ -205,6 +200,20 @@ impl Engine for AthenaEngine {
 
     async fn tables(&self) -> Result<Vec<TableInfo>> {
         catalog::tables(&self.clients, &self.profile).await
+    }
+
+    async fn named_queries(&self) -> Result<Vec<NamedQuery>> {
+        catalog::named_queries(&self.clients, &self.profile.workgroup).await
+    }
+
+    /// Iceberg tables from their metadata (through Glue + S3, like the estimate); other
+    /// tables from Glue's columns and partition keys.
+    async fn describe(&self, schema: &str, table: &str) -> Result<TableDetail> {
+        let glue = catalog::glue_table(&self.clients, &self.profile, schema, table).await?;
+        if glue.iceberg {
+            return self.planner().await?.describe(schema, table).await;
+        }
+        Ok(TableDetail { columns: glue.columns, partition_spec: Some(glue.partition_keys), ..TableDetail::default() })
     }
 }
 

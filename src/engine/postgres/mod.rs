@@ -18,7 +18,7 @@ use sqlx::postgres::PgPool;
 use sqlx::{Connection, Executor, Row};
 
 use crate::config::{Budget, PostgresProfile};
-use crate::engine::{Engine, QueryStream, TableInfo};
+use crate::engine::{ColumnDetail, Engine, QueryStream, TableDetail, TableInfo};
 use crate::error::{FathomError, Result};
 use crate::estimate::{Estimate, PgPlanCost};
 use crate::library::{ParamValue, PlaceholderStyle};
@@ -172,5 +172,21 @@ impl Engine for PostgresEngine {
 
     async fn tables(&self) -> Result<Vec<TableInfo>> {
         catalog::tables(&self.pool).await.map_err(|e| map_err(&self.target, e))
+    }
+
+    /// Columns from pg_catalog; PostgreSQL has no partition spec or snapshots to show.
+    async fn describe(&self, schema: &str, table: &str) -> Result<TableDetail> {
+        let columns = self.columns(schema, table).await?;
+        if columns.is_empty() {
+            return Err(FathomError::UnknownTable {
+                name: format!("{schema}.{table}"),
+                hint: format!(" in database {}; it may have been dropped, or the role cannot see it", self.target.database),
+            });
+        }
+        let columns = columns
+            .into_iter()
+            .map(|c| ColumnDetail { name: c.name, data_type: c.data_type, nullable: c.nullable })
+            .collect();
+        Ok(TableDetail { columns, ..TableDetail::default() })
     }
 }

@@ -7,7 +7,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::library::ParamType;
 use crate::tui::keymap::{Cmd, Context};
-use crate::tui::state::{CatalogView, ParamForm, Prompt, PromptKind, QualityView, State};
+use crate::tui::state::{ParamForm, Prompt, PromptKind, QualityView, State};
 use crate::tui::views::browser::type_name;
 use crate::tui::views::{block, centered, fit, title};
 
@@ -85,54 +85,50 @@ pub fn draw_prompt(f: &mut Frame, s: &State, p: &Prompt) {
 }
 
 
-/// A centred list overlay: one line per item (`Err`: a single message instead), scrolled so
-/// `selected` stays visible, with the selected line highlighted and a footer of keys.
-fn list_overlay(f: &mut Frame, s: &State, width: u16, heading: String, items: Result<Vec<Line<'static>>, Line<'static>>, selected: usize, footer: String) {
+/// What a list overlay shows: a heading, fixed lines above the list, the items (`Err`: one
+/// message instead), the selected item and a footer of keys.
+pub struct ListOverlay {
+    pub width: u16,
+    pub heading: String,
+    pub header: Vec<Line<'static>>,
+    pub items: Result<Vec<Line<'static>>, Line<'static>>,
+    pub selected: usize,
+    pub footer: String,
+}
+
+/// A centred list overlay, scrolled so the selected item stays visible and highlighted.
+pub fn list_overlay(f: &mut Frame, s: &State, o: ListOverlay) {
     let t = &s.theme;
+    let ListOverlay { width, heading, header, items, selected, footer } = o;
     let area = centered(f.area(), width, f.area().height.saturating_sub(4));
     let outer = block(t, title(t, heading), true);
     let inner = outer.inner(area);
     f.render_widget(Clear, area);
     f.render_widget(outer, area);
-    let height = inner.height.saturating_sub(1) as usize;
-    let mut lines: Vec<Line> = match items {
+    let list_h = (inner.height as usize).saturating_sub(1 + header.len());
+    let height = list_h + header.len();
+    let mut lines: Vec<Line> = header;
+    lines.extend(match items {
         Err(message) => vec![message],
         Ok(items) => {
-            let start = (selected + 1).saturating_sub(height.max(1));
+            let start = (selected + 1).saturating_sub(list_h.max(1));
             items
                 .into_iter()
                 .enumerate()
                 .skip(start)
-                .take(height)
+                .take(list_h)
                 .map(|(i, line)| if i == selected { line.style(t.cell_cursor) } else { line })
                 .collect()
         }
-    };
+    });
     lines.resize(height, Line::default());
     lines.push(Line::styled(footer, t.dim));
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-fn footer(s: &State, action: &str) -> String {
+pub fn footer(s: &State, action: &str) -> String {
     let t = &s.theme;
     format!("{} {action} {} {} close", key(s, Context::Catalog, Cmd::Submit), t.glyphs.dot, key(s, Context::Catalog, Cmd::Close))
-}
-
-/// The catalog pane: `schema.table` of every table the tab's profile can query.
-pub fn draw_catalog(f: &mut Frame, s: &State, c: &CatalogView) {
-    let t = &s.theme;
-    let width = 60u16;
-    let items = match &c.tables {
-        None => Err(Line::styled(format!("listing tables{}", t.glyphs.ellipsis), t.dim)),
-        Some(Err(e)) => Err(Line::styled(e.clone(), t.error)),
-        Some(Ok(tables)) if tables.is_empty() => Err(Line::styled("no tables", t.dim)),
-        Some(Ok(tables)) => Ok(tables
-            .iter()
-            .map(|table| Line::styled(fit(&format!("{}.{}", table.schema, table.name), width as usize - 2, t.glyphs.ellipsis), t.text))
-            .collect()),
-    };
-    let heading = format!("Catalog of {} ({})", c.profile, s.engine_of(&c.profile));
-    list_overlay(f, s, width, heading, items, c.selected, footer(s, "insert the name"));
 }
 
 /// The quality panel: each check's status and offending-row count, as `fathom check` prints.
@@ -152,5 +148,5 @@ pub fn draw_quality(f: &mut Frame, s: &State, q: &QualityView) {
             .collect()),
     };
     let heading = format!("Data quality of {} (as of today)", q.profile);
-    list_overlay(f, s, width, heading, items, q.selected, footer(s, "open the drill-down"));
+    list_overlay(f, s, ListOverlay { width, heading, header: Vec::new(), items, selected: q.selected, footer: footer(s, "open the drill-down") });
 }

@@ -1,5 +1,6 @@
-//! The result grid: a header line with rows and duration (and the truncation notice), the
-//! column names with the sort arrow, and only the visible cells, formatted as they are drawn.
+//! The result grid: a header line with rows, duration, bytes read and their cost next to the
+//! estimate (and the truncation notice), the column names with the sort arrow, and only the
+//! visible cells, formatted as they are drawn.
 
 use arrow::array::Array;
 use arrow::datatypes::DataType;
@@ -10,7 +11,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use crate::tui::grid::ResultSet;
+use crate::estimate::bill::{human_bytes, human_usd};
+use crate::tui::grid::{Priced, ResultSet};
 use crate::tui::state::{Focus, RunState, State};
 use crate::tui::theme::Theme;
 use crate::tui::views::{block, fit, focused, title};
@@ -41,14 +43,15 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
     let cancel_key = s.keymap.key_for(crate::tui::keymap::Context::Global, crate::tui::keymap::Cmd::Cancel).unwrap_or("ctrl-c");
     let (header, body): (Line, Option<Paragraph>) = match run {
         RunState::Idle => (Line::from(title(t, "Result")), Some(Paragraph::new(Line::styled(format!("{run_key} runs the statement under the cursor (or the selection)"), t.dim)))),
-        RunState::Running { since, .. } => {
+        RunState::Running { since, progress, .. } => {
             let el = duration(s.now.saturating_duration_since(*since));
-            (Line::from(vec![title(t, "Result"), Span::styled(format!(" {} running {el} ", t.glyphs.running), t.running)]), Some(Paragraph::new(Line::styled(format!("running{} {cancel_key} cancels; you can keep editing", t.glyphs.ellipsis), t.dim))))
+            let state = progress.as_deref().map(|p| format!("{p} ")).unwrap_or_default();
+            (Line::from(vec![title(t, "Result"), Span::styled(format!(" {} running {el} {state}", t.glyphs.running), t.running)]), Some(Paragraph::new(Line::styled(format!("running{} {cancel_key} cancels; you can keep editing", t.glyphs.ellipsis), t.dim))))
         }
         RunState::Failed(e) => (Line::from(vec![title(t, "Result"), Span::styled(" failed ", t.error)]), Some(Paragraph::new(Line::styled(e.clone(), t.error)).wrap(Wrap { trim: false }))),
         RunState::Cancelled { after } => (Line::from(vec![title(t, "Result"), Span::styled(format!(" cancelled after {} ", duration(*after)), t.notice)]), None),
         RunState::Ready(rs) => {
-            let mut spans = vec![title(t, "Result"), Span::styled(format!(" {} rows {} {} ", thousands(rs.rows()), t.glyphs.dot, duration(rs.out.elapsed)), t.ok)];
+            let mut spans = vec![title(t, "Result"), Span::styled(format!(" {} ", result_summary(rs, t.glyphs.dot)), t.ok)];
             if rs.out.truncated {
                 spans.push(Span::styled(format!(" truncated at {} rows (row_cap) ", thousands(rs.rows())), t.error));
             }
@@ -67,6 +70,20 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
     if let RunState::Ready(rs) = run {
         draw_cells(rs, t, has_focus, inner, f.buffer_mut());
     }
+}
+
+/// `1,234 rows · 0.21 s · read 66.1 KB ($0.000048) · est 66.2 KB ($0.000048)`: what the
+/// run returned and read, next to the estimate it was checked against.
+pub fn result_summary(rs: &ResultSet, dot: &str) -> String {
+    let priced = |p: &Priced| format!("{} ({})", human_bytes(p.bytes), human_usd(p.cost_usd));
+    let mut parts = vec![format!("{} rows", thousands(rs.rows())), duration(rs.out.elapsed)];
+    if let Some(a) = &rs.out.actual {
+        parts.push(format!("read {}", priced(a)));
+    }
+    if let Some(e) = &rs.out.estimate {
+        parts.push(format!("est {}", priced(e)));
+    }
+    parts.join(&format!(" {dot} "))
 }
 
 fn is_numeric(dt: &DataType) -> bool {

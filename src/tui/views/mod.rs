@@ -1,11 +1,14 @@
 //! `draw(&State)`: renders the whole screen. Reads state only; never changes it.
 
 pub mod browser;
+pub mod budget;
+pub mod catalog;
 pub mod chart;
 pub mod dialogs;
 pub mod editor;
 pub mod grid;
 pub mod help;
+pub mod history;
 pub mod status;
 
 use ratatui::Frame;
@@ -37,8 +40,10 @@ pub fn draw(f: &mut Frame, s: &State) {
         Some(Overlay::Help { scroll }) => help::draw(f, s, *scroll),
         Some(Overlay::Form(form)) => dialogs::draw_form(f, s, form),
         Some(Overlay::Prompt(p)) => dialogs::draw_prompt(f, s, p),
-        Some(Overlay::Catalog(c)) => dialogs::draw_catalog(f, s, c),
+        Some(Overlay::Catalog(c)) => catalog::draw(f, s, c),
         Some(Overlay::Quality(q)) => dialogs::draw_quality(f, s, q),
+        Some(Overlay::Budget(d)) => budget::draw(f, s, d),
+        Some(Overlay::History(h)) => history::draw(f, s, h),
         None => {}
     }
 }

@@ -15,17 +15,24 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
     let t = &s.theme;
     let Some(tab) = s.tab() else { return };
     let (run, run_style) = match &tab.run {
+        _ if tab.pending.is_some() => (format!("{} checking the price{}", t.glyphs.running, t.glyphs.ellipsis), t.running),
         RunState::Idle => ("ready".to_string(), t.status),
-        RunState::Running { since, .. } => (format!("{} running {}", t.glyphs.running, duration(s.now.saturating_duration_since(*since))), t.running),
+        RunState::Running { since, progress, .. } => {
+            let state = progress.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
+            (format!("{} running {}{state}", t.glyphs.running, duration(s.now.saturating_duration_since(*since))), t.running)
+        }
         RunState::Ready(rs) => (format!("{} rows in {}", thousands(rs.rows()), duration(rs.out.elapsed)), t.status),
         RunState::Failed(_) => ("failed".to_string(), t.error),
         RunState::Cancelled { .. } => ("cancelled".to_string(), t.status),
     };
     let estimate = match &tab.estimate {
         EstimateState::None => "estimate: —".to_string(),
-        EstimateState::Pending => "estimate: …".to_string(),
-        EstimateState::Ready(e) => format!("estimate: {e}"),
-        EstimateState::Failed(e) => format!("estimate: {e}"),
+        EstimateState::Pending(_) => "estimate: …".to_string(),
+        EstimateState::Ready(_, e) => {
+            let warn = if e.warnings.is_empty() { String::new() } else { format!(" · {} warning(s)", e.warnings.len()) };
+            format!("estimate: {}{warn}", e.summary())
+        }
+        EstimateState::Failed(_, e) => format!("estimate: {e}"),
     };
     let estimate = if t.glyphs.ascii { estimate.replace('—', "-").replace('…', "...") } else { estimate };
     let sep = t.glyphs.sep;
