@@ -412,6 +412,28 @@ mod tests {
     }
 
     #[test]
+    fn athena_profiles_take_defaults_and_their_own_price() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        std::fs::write(
+            &file,
+            "[budget]\nconfirm_above_usd = 1.0\n[profiles.prod]\nengine = \"athena\"\nregion = \"ap-northeast-2\"\ndatabase = \"market_data\"\nprice_per_tb_usd = 6.25\nresults = \"api\"\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&file), paths(dir.path())).unwrap();
+        let (_, p) = c.profile(Some("prod")).unwrap();
+        let Profile::Athena(a) = p else { panic!("not athena: {p:?}") };
+        assert_eq!((a.workgroup.as_str(), a.catalog.as_str(), a.database.as_str()), ("primary", "AwsDataCatalog", "market_data"));
+        assert_eq!(a.results, AthenaResults::Api);
+        assert!(a.read_only && a.output_location.is_none());
+        let b = p.budget(&c.budget);
+        assert_eq!((b.price_per_tb_usd, b.confirm_above_usd), (6.25, Some(1.0)));
+        std::fs::write(&file, "[profiles.prod]\nengine = \"athena\"\nregoin = \"x\"\n").unwrap();
+        let e = Config::load(Some(&file), paths(dir.path())).unwrap_err().to_string();
+        assert!(e.contains("regoin"), "{e}");
+    }
+
+    #[test]
     fn built_in_local_profile_points_at_the_demo_lake() {
         let dir = tempfile::tempdir().unwrap();
         let c = Config::load(None, paths(dir.path())).unwrap();

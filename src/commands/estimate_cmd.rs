@@ -21,7 +21,8 @@ pub async fn estimate(config: &Config, args: &EstimateArgs) -> Result<Estimate> 
     let query = load_query(&args.query)?;
     let super::Prepared { engine, bound, .. } =
         super::prepare(config, &query, &args.params, args.profile.as_deref(), false).await?;
-    engine.estimate(&bound.sql, &bound.values, &config.budget, args.files).await
+    let budget = config.profile(args.profile.as_deref())?.1.budget(&config.budget);
+    engine.estimate(&bound.sql, &bound.values, &budget, args.files).await
 }
 
 pub async fn run(config: &Config, args: &EstimateArgs) -> Result<()> {
