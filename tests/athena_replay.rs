@@ -237,3 +237,101 @@ fn the_binary_reports_missing_credentials_from_the_real_chain() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no AWS credentials found") && err.contains("aws configure"), "{err}");
 }
+
+fn s3_denied() -> ReplayEvent {
+    ReplayEvent::new(
+        http::Request::builder().uri("https://results.s3.us-east-1.amazonaws.com/q-6.csv").body(SdkBody::empty()).unwrap(),
+        http::Response::builder()
+            .status(403)
+            .header("content-type", "application/xml")
+            .body(SdkBody::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"))
+            .unwrap(),
+    )
+}
+
+fn page(rows: std::ops::Range<i32>, header: bool, next: Option<&str>) -> ReplayEvent {
+    let mut data: Vec<Value> = Vec::new();
+    if header {
+        data.push(json!({"Data": [{"VarCharValue": "n"}]}));
+    }
+    data.extend(rows.map(|i| json!({"Data": [{"VarCharValue": i.to_string()}]})));
+    let mut body = json!({"ResultSet": {"Rows": data, "ResultSetMetadata": {"ColumnInfo": [{"Name": "n", "Type": "integer"}]}}});
+    if let Some(n) = next {
+        body["NextToken"] = json!(n);
+    }
+    event(200, body)
+}
+
+#[tokio::test]
+async fn when_s3_refuses_the_result_file_the_rows_come_through_get_query_results_pages() {
+    let client = StaticReplayClient::new(vec![
+        workgroup(),
+        started("q-6"),
+        status("q-6", "SUCCEEDED", None, 0),
+        page(0..1000, true, Some("t1")),
+        s3_denied(),
+        page(1000..2000, false, Some("t2")),
+        page(2000..2501, false, None),
+    ]);
+    let engine = engine(&client).await;
+    let got = collect(engine.execute("SELECT n FROM t", &[]).await.unwrap(), usize::MAX).await.unwrap();
+    assert_eq!(got.rows(), 2501, "exactly the rows, the header skipped once");
+    assert_eq!(engine.last_via(), Some(fathom::engine::athena::Via::Api));
+    let values: Vec<i32> = got
+        .batches
+        .iter()
+        .flat_map(|b| arrow::array::AsArray::as_primitive::<arrow::datatypes::Int32Type>(b.column(0)).values().to_vec())
+        .collect();
+    assert_eq!(values, (0..2501).collect::<Vec<_>>());
+    let b = bodies(&client);
+    assert_eq!(b[5]["NextToken"], "t1");
+    assert_eq!(b[6]["NextToken"], "t2");
+}
+
+#[tokio::test]
+async fn utility_statements_keep_their_first_row_and_writes_need_an_open_profile_and_write() {
+    // SHOW/DESCRIBE results have no header row.
+    let show = event(
+        200,
+        json!({"QueryExecution": {"QueryExecutionId": "q-7", "StatementType": "UTILITY",
+            "ResultConfiguration": {"OutputLocation": "s3://results/q-7.txt"}, "Status": {"State": "SUCCEEDED"}}}),
+    );
+    let rows = event(
+        200,
+        json!({"ResultSet": {"Rows": [{"Data": [{"VarCharValue": "kr_stocks_price"}]}, {"Data": [{"VarCharValue": "us_stocks_price"}]}],
+            "ResultSetMetadata": {"ColumnInfo": [{"Name": "tab_name", "Type": "string"}]}}}),
+    );
+    let client = StaticReplayClient::new(vec![workgroup(), started("q-7"), show, rows]);
+    let got = collect(engine(&client).await.execute("SHOW TABLES IN market_data", &[]).await.unwrap(), 10).await.unwrap();
+    assert_eq!(got.rows(), 2, "no header row to drop");
+
+    // A write on a read-only profile is refused before any request.
+    let client = StaticReplayClient::new(vec![]);
+    let e = engine(&client).await.execute("INSERT INTO t SELECT 1", &[]).await.err().unwrap().to_string();
+    assert!(e.contains("INSERT") && e.contains("read-only"), "{e}");
+    assert_eq!(client.actual_requests().count(), 0);
+
+    // With read_only = false and --write: it runs, and reports Athena's UpdateCount.
+    let done = event(
+        200,
+        json!({"QueryExecution": {"QueryExecutionId": "q-8", "StatementType": "DML",
+            "ResultConfiguration": {"OutputLocation": "s3://results/q-8.csv"}, "Status": {"State": "SUCCEEDED"}}}),
+    );
+    let count = event(200, json!({"UpdateCount": 3, "ResultSet": {"Rows": [], "ResultSetMetadata": {"ColumnInfo": []}}}));
+    let client = StaticReplayClient::new(vec![workgroup(), started("q-8"), done, count]);
+    let open = AthenaProfile { read_only: false, ..profile() };
+    let writer = AthenaEngine::with_sdk_config("replay", &open, config(&client, true).await, true).await.unwrap();
+    let got = collect(writer.execute("INSERT INTO t SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3", &[]).await.unwrap(), 10).await.unwrap();
+    let n = arrow::array::AsArray::as_primitive::<arrow::datatypes::Int64Type>(got.batches[0].column(0)).value(0);
+    assert_eq!((got.batches[0].schema().field(0).name().as_str(), n), ("rows_affected", 3));
+}
+
+#[tokio::test]
+async fn result_reuse_is_asked_for_with_its_max_age() {
+    let client = StaticReplayClient::new(vec![workgroup(), started("q-9"), status("q-9", "SUCCEEDED", None, 0), results()]);
+    let p = AthenaProfile { result_reuse_minutes: Some(60), ..profile() };
+    let engine = AthenaEngine::with_sdk_config("replay", &p, config(&client, true).await, false).await.unwrap();
+    collect(engine.execute("SELECT 42 AS n", &[]).await.unwrap(), 10).await.unwrap();
+    let start = &bodies(&client)[1];
+    assert_eq!(start["ResultReuseConfiguration"]["ResultReuseByAgeConfiguration"], json!({"Enabled": true, "MaxAgeInMinutes": 60}));
+}

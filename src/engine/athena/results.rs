@@ -74,9 +74,9 @@ pub async fn fetch(clients: &Clients, qe: &QueryExecution, mode: AthenaResults) 
     {
         match s3_stream(clients, &location, schema.clone()).await {
             Ok(batches) => return Ok(Fetched { schema, via: Via::S3Csv, batches }),
-            Err(S3Error::Denied(msg)) if mode == AthenaResults::Auto => {
-                tracing_note(&format!("S3 refused the result file ({msg}); reading the rows through GetQueryResults"));
-            }
+            // S3 refused the read: the rows come through GetQueryResults instead (quietly: in
+            // the workbench stderr is the screen).
+            Err(S3Error::Denied(_)) if mode == AthenaResults::Auto => {}
             Err(S3Error::Denied(msg)) | Err(S3Error::Other(msg)) => return Err(FathomError::Query(msg)),
         }
     }
@@ -98,10 +98,6 @@ fn no_columns(update_count: Option<i64>) -> Fetched {
         }
         None => Fetched { schema: Arc::new(Schema::empty()), via: Via::Api, batches: Box::pin(futures::stream::empty()) },
     }
-}
-
-fn tracing_note(msg: &str) {
-    eprintln!("fathom: {msg}");
 }
 
 enum S3Error {
