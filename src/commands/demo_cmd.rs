@@ -13,11 +13,7 @@ use crate::error::Result;
 
 pub async fn run(opts: &DemoOptions) -> Result<DemoSummary> {
     let bar = progress_bar();
-    let mut report = |msg: &str, done: usize, total: usize| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-        bar.set_message(msg.to_string());
-    };
+    let mut report = super::steps(&bar);
     let summary = build(opts, &mut report).await;
     bar.finish_and_clear();
     summary
@@ -115,11 +111,7 @@ pub async fn run_athena(
         }
     }
     let bar = progress_bar();
-    let mut report = |msg: &str, done: usize, total: usize| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-        bar.set_message(msg.to_string());
-    };
+    let mut report = super::steps(&bar);
     let started = std::time::Instant::now();
     let written = crate::lake::demo::write_into(catalog.as_ref(), spec, false, &mut report).await;
     bar.finish_and_clear();

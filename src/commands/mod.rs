@@ -29,6 +29,15 @@ pub fn spinner() -> ProgressBar {
     bar
 }
 
+/// A `(message, done, total)` progress callback that moves `bar`.
+pub fn steps(bar: &ProgressBar) -> impl FnMut(&str, usize, usize) + Send + '_ {
+    move |msg, done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        bar.set_message(msg.to_string());
+    }
+}
+
 /// A progress bar on stderr when it is a terminal; silent when piped.
 pub fn progress_bar() -> ProgressBar {
     let target = if std::io::stderr().is_terminal() { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
@@ -61,11 +70,7 @@ pub async fn ensure_demo(config: &Config, name: &str, profile: &LocalProfile) ->
     );
     let opts = DemoOptions { scale, seed: 42, end: demo::default_end(), dir: demo_dir, force: false, inject_faults: false };
     let bar = progress_bar();
-    let mut report = |msg: &str, done: usize, total: usize| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-        bar.set_message(msg.to_string());
-    };
+    let mut report = steps(&bar);
     let summary = demo::build(&opts, &mut report).await;
     bar.finish_and_clear();
     summary.map(|_| ())

@@ -57,8 +57,13 @@ pub fn load(dirs: &[(String, PathBuf)]) -> Vec<SavedQuery> {
     for (label, dir) in dirs {
         walk(dir, label, 0, &mut out);
     }
-    out.sort_by(|a, b| (a.group.as_str(), a.stem.as_str()).cmp(&(b.group.as_str(), b.stem.as_str())));
+    sort(&mut out);
     out
+}
+
+/// Folder order, then name.
+fn sort(items: &mut [SavedQuery]) {
+    items.sort_by(|a, b| (a.group.as_str(), a.stem.as_str()).cmp(&(b.group.as_str(), b.stem.as_str())));
 }
 
 fn walk(dir: &Path, label: &str, depth: usize, out: &mut Vec<SavedQuery>) {
@@ -108,7 +113,7 @@ impl Browser {
     pub fn set_named(&mut self, profile: &str, items: Vec<SavedQuery>) {
         self.items.retain(|q| q.profile.as_deref() != Some(profile));
         self.items.extend(items);
-        self.items.sort_by(|a, b| (a.group.as_str(), a.stem.as_str()).cmp(&(b.group.as_str(), b.stem.as_str())));
+        sort(&mut self.items);
     }
 
     fn matches(&self, q: &SavedQuery) -> bool {

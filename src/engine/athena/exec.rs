@@ -154,18 +154,18 @@ pub async fn run(
             scanned_bytes: stats.and_then(|s| s.data_scanned_in_bytes()).map(|b| b.max(0) as u64),
             elapsed: started.elapsed(),
         });
+        // A finished query needs no stop.
+        guard.armed = !matches!(
+            state,
+            QueryExecutionState::Succeeded | QueryExecutionState::Failed | QueryExecutionState::Cancelled
+        );
         match state {
-            QueryExecutionState::Succeeded => {
-                guard.armed = false;
-                return Ok(qe);
-            }
+            QueryExecutionState::Succeeded => return Ok(qe),
             QueryExecutionState::Failed => {
-                guard.armed = false;
                 let reason = status.and_then(|s| s.state_change_reason()).unwrap_or("no reason given");
                 return Err(FathomError::Query(format!("Athena query {id} FAILED: {reason}")));
             }
             QueryExecutionState::Cancelled => {
-                guard.armed = false;
                 let reason = status.and_then(|s| s.state_change_reason()).map(|r| format!(": {r}")).unwrap_or_default();
                 return Err(FathomError::Query(format!("Athena query {id} was CANCELLED{reason}")));
             }

@@ -134,10 +134,7 @@ impl AthenaEngine {
         }
         match classify(sql) {
             Ok(Class::Read) => Ok(()),
-            Ok(Class::Write { what }) if self.allow_write && !self.profile.read_only => {
-                let _ = what;
-                Ok(())
-            }
+            Ok(Class::Write { .. }) if self.allow_write && !self.profile.read_only => Ok(()),
             Ok(Class::Write { what }) => Err(FathomError::Query(format!(
                 "{what} writes, and profile '{}' is read-only: fathom runs reads on Athena unless the profile sets read_only = false and the run passes --write",
                 self.name

@@ -44,26 +44,18 @@ fn is_dml(qe: &QueryExecution) -> bool {
 pub async fn fetch(clients: &Clients, qe: &QueryExecution, mode: AthenaResults) -> Result<Fetched> {
     let id = qe.query_execution_id().unwrap_or_default().to_string();
     // The first page: the column types, and for small results all the rows.
-    let first = clients
-        .athena
-        .get_query_results()
-        .query_execution_id(&id)
-        .max_results(PAGE_ROWS)
-        .send()
-        .await
-        .map_err(|e| sdk_error(&format!("reading the results of Athena query {id}"), e))?;
-    let result_set = first.result_set.clone().unwrap_or_else(|| ResultSet::builder().build());
+    let (result_set, next, update_count) = page(&clients.athena, &id, None).await?;
     let columns: Vec<Column> = result_set
         .result_set_metadata()
         .map(|m| m.column_info().iter().map(Column::from_sdk).collect())
         .unwrap_or_default();
     if columns.is_empty() {
-        return Ok(no_columns(first.update_count()));
+        return Ok(no_columns(update_count));
     }
     let schema = schema(&columns);
     let location = qe.result_configuration().and_then(|r| r.output_location()).map(str::to_string);
     let csv = location.filter(|l| l.ends_with(".csv") && is_dml(qe));
-    let all_in_first = first.next_token().is_none();
+    let all_in_first = next.is_none();
     let use_s3 = match mode {
         AthenaResults::S3 => true,
         AthenaResults::Auto => !all_in_first,
@@ -80,8 +72,23 @@ pub async fn fetch(clients: &Clients, qe: &QueryExecution, mode: AthenaResults) 
             Err(S3Error::Denied(msg)) | Err(S3Error::Other(msg)) => return Err(FathomError::Query(msg)),
         }
     }
-    let batches = api_stream(clients.athena.clone(), id, schema.clone(), result_set, first.next_token, is_dml(qe));
+    let batches = api_stream(clients.athena.clone(), id, schema.clone(), result_set, next, is_dml(qe));
     Ok(Fetched { schema, via: Via::Api, batches })
+}
+
+/// One GetQueryResults page (`token`: the one after the first): its rows, the next page's
+/// token, and the update count.
+async fn page(athena: &aws_sdk_athena::Client, id: &str, token: Option<String>) -> Result<(ResultSet, Option<String>, Option<i64>)> {
+    let out = athena
+        .get_query_results()
+        .query_execution_id(id)
+        .set_next_token(token)
+        .max_results(PAGE_ROWS)
+        .send()
+        .await
+        .map_err(|e| sdk_error(&format!("reading the results of Athena query {id}"), e))?;
+    let update_count = out.update_count();
+    Ok((out.result_set.unwrap_or_else(|| ResultSet::builder().build()), out.next_token, update_count))
 }
 
 /// A statement without result columns (CTAS, INSERT, DDL): its update count, if any.
@@ -212,17 +219,9 @@ fn api_stream(
                 Some(p) => p,
                 None => match st.next.take() {
                     Some(token) => {
-                        let out = st
-                            .athena
-                            .get_query_results()
-                            .query_execution_id(&st.id)
-                            .next_token(token)
-                            .max_results(PAGE_ROWS)
-                            .send()
-                            .await
-                            .map_err(|e| sdk_error(&format!("reading the results of Athena query {}", st.id), e))?;
-                        st.next = out.next_token;
-                        out.result_set.unwrap_or_else(|| ResultSet::builder().build())
+                        let (rows, next, _) = page(&st.athena, &st.id, Some(token)).await?;
+                        st.next = next;
+                        rows
                     }
                     None => {
                         st.done = true;

@@ -167,35 +167,20 @@ impl Builder {
     }
 
     fn finish(&mut self) -> ArrayRef {
-        match self {
-            Builder::Bool(b) => Arc::new(b.finish()),
-            Builder::I8(b) => Arc::new(b.finish()),
-            Builder::I16(b) => Arc::new(b.finish()),
-            Builder::I32(b) => Arc::new(b.finish()),
-            Builder::I64(b) => Arc::new(b.finish()),
-            Builder::F32(b) => Arc::new(b.finish()),
-            Builder::F64(b) => Arc::new(b.finish()),
-            Builder::Decimal(b, _, _) => Arc::new(b.finish()),
-            Builder::Date(b) => Arc::new(b.finish()),
-            Builder::Timestamp(b) => Arc::new(b.finish()),
-            Builder::Text(b) => Arc::new(b.finish()),
-        }
-    }
-
-    fn len(&self) -> usize {
-        match self {
-            Builder::Bool(b) => b.len(),
-            Builder::I8(b) => b.len(),
-            Builder::I16(b) => b.len(),
-            Builder::I32(b) => b.len(),
-            Builder::I64(b) => b.len(),
-            Builder::F32(b) => b.len(),
-            Builder::F64(b) => b.len(),
-            Builder::Decimal(b, _, _) => b.len(),
-            Builder::Date(b) => b.len(),
-            Builder::Timestamp(b) => b.len(),
-            Builder::Text(b) => b.len(),
-        }
+        let b: &mut dyn ArrayBuilder = match self {
+            Builder::Bool(b) => b,
+            Builder::I8(b) => b,
+            Builder::I16(b) => b,
+            Builder::I32(b) => b,
+            Builder::I64(b) => b,
+            Builder::F32(b) => b,
+            Builder::F64(b) => b,
+            Builder::Decimal(b, _, _) => b,
+            Builder::Date(b) => b,
+            Builder::Timestamp(b) => b,
+            Builder::Text(b) => b,
+        };
+        b.finish()
     }
 }
 
@@ -216,12 +201,14 @@ pub struct BatchBuilder {
     batch_rows: usize,
     /// Rows taken so far (for error messages: "row 1234").
     row: usize,
+    /// Rows in the builders, not yet returned in a batch.
+    pending: usize,
 }
 
 impl BatchBuilder {
     pub fn new(schema: SchemaRef, batch_rows: usize) -> Self {
         let builders = schema.fields().iter().map(|f| Builder::new(f.data_type(), batch_rows)).collect();
-        BatchBuilder { schema, builders, batch_rows, row: 0 }
+        BatchBuilder { schema, builders, batch_rows, row: 0, pending: 0 }
     }
 
     pub fn schema(&self) -> SchemaRef {
@@ -248,7 +235,8 @@ impl BatchBuilder {
                 ))
             })?;
         }
-        if self.builders.first().is_some_and(|b| b.len() >= self.batch_rows) {
+        self.pending += 1;
+        if self.pending >= self.batch_rows {
             return self.flush().map(Some);
         }
         Ok(None)
@@ -256,13 +244,14 @@ impl BatchBuilder {
 
     /// The rows not yet returned, if any.
     pub fn finish(&mut self) -> Result<Option<RecordBatch>> {
-        if self.builders.first().is_none_or(|b| b.len() == 0) {
+        if self.pending == 0 {
             return Ok(None);
         }
         self.flush().map(Some)
     }
 
     fn flush(&mut self) -> Result<RecordBatch> {
+        self.pending = 0;
         let cols: Vec<ArrayRef> = self.builders.iter_mut().map(Builder::finish).collect();
         RecordBatch::try_new(self.schema.clone(), cols).map_err(|e| FathomError::Query(e.to_string()))
     }
