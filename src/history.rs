@@ -29,8 +29,12 @@ pub struct Run {
     /// What Athena bills (or would bill, for other engines) for the actual bytes.
     pub cost_usd: Option<f64>,
     pub estimated_cost_usd: Option<f64>,
-    /// "ok", "error: …", "refused: …", "cancelled".
+    /// "ok", "error: …", "refused: …", "cancelled", "detached" (left running on the server
+    /// when the terminal went away), "attached" (a detached query followed to its end).
     pub outcome: String,
+    /// The server's id of the query (Athena's QueryExecutionId), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_id: Option<String>,
 }
 
 impl Run {
@@ -74,6 +78,20 @@ pub fn read(state_dir: &Path, since: Option<NaiveDate>) -> Result<Vec<Run>> {
         .filter_map(|l| serde_json::from_str::<Run>(l).ok())
         .filter(|r| since.is_none_or(|d| r.time.date_naive() >= d))
         .collect())
+}
+
+/// The runs left running on a server when their terminal went away and not followed since
+/// (no later entry for the same query id), oldest first.
+pub fn still_detached(runs: &[Run]) -> Vec<Run> {
+    let mut open: Vec<Run> = Vec::new();
+    for r in runs {
+        let Some(id) = &r.query_id else { continue };
+        open.retain(|d| d.query_id.as_ref() != Some(id));
+        if r.outcome == "detached" {
+            open.push(r.clone());
+        }
+    }
+    open
 }
 
 fn first_line(sql: &str) -> String {
@@ -120,6 +138,16 @@ pub fn render_runs(runs: &[Run]) -> String {
             first_line(&r.sql)
         );
     }
+    for d in still_detached(runs) {
+        let id = d.query_id.unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "left running on {} (profile {}) since {}: query {id}; `fathom attach {id}` follows it to its result",
+            d.engine,
+            d.profile,
+            d.time.format("%Y-%m-%d %H:%M:%S")
+        );
+    }
     s
 }
 
@@ -153,6 +181,7 @@ mod tests {
 
     fn run(day: &str, cost: f64, est: u64, act: u64) -> Run {
         Run {
+            query_id: None,
             time: format!("{day}T10:00:00Z").parse().unwrap(),
             profile: "local".into(),
             engine: "local".into(),

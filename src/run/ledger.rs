@@ -1,13 +1,13 @@
-//! The workbench's runs in the run ledger, written as `fathom run` writes them: one entry per
-//! run when it ends (ok, error, cancelled) or when the budget stops it (declined, refused),
-//! with the estimate it was checked against and the bytes it really read, priced alike.
+//! A run's entry in the ledger, the same for every caller: begun when the run is decided,
+//! ended once (ok, error, cancelled, detached, attached) or written as not run (declined,
+//! refused), with the estimate it was checked against and the bytes it really read.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use super::Priced;
 use crate::history::Run;
-use crate::tui::grid::{Priced, QueryOutput};
 
 /// What a run is, before it has an outcome.
 #[derive(Debug, Clone)]
@@ -35,20 +35,23 @@ pub fn begin(info: RunInfo<'_>) -> Run {
         cost_usd: None,
         estimated_cost_usd: info.estimate.map(|e| e.cost_usd),
         outcome: "ok".into(),
+        query_id: None,
     }
 }
 
-/// The entry once the run's task reported back.
-pub fn finished(mut entry: Run, result: &Result<QueryOutput, String>, elapsed: Duration) -> Run {
+/// The entry of a run that returned `rows` rows and read `actual` (when the engine says).
+pub fn finished(mut entry: Run, rows: u64, actual: Option<Priced>, elapsed: Duration) -> Run {
     entry.duration_ms = elapsed.as_millis() as u64;
-    match result {
-        Ok(out) => {
-            entry.rows = Some(out.batch.num_rows() as u64);
-            entry.actual_bytes = out.actual.map(|a| a.bytes);
-            entry.cost_usd = out.actual.map(|a| a.cost_usd);
-        }
-        Err(e) => entry.outcome = format!("error: {e}"),
-    }
+    entry.rows = Some(rows);
+    entry.actual_bytes = actual.map(|a| a.bytes);
+    entry.cost_usd = actual.map(|a| a.cost_usd);
+    entry
+}
+
+/// The entry of a run that failed (a panic in its task included).
+pub fn failed(mut entry: Run, error: &str, elapsed: Duration) -> Run {
+    entry.duration_ms = elapsed.as_millis() as u64;
+    entry.outcome = format!("error: {error}");
     entry
 }
 
@@ -56,6 +59,15 @@ pub fn finished(mut entry: Run, result: &Result<QueryOutput, String>, elapsed: D
 pub fn cancelled(mut entry: Run, elapsed: Duration) -> Run {
     entry.duration_ms = elapsed.as_millis() as u64;
     entry.outcome = "cancelled".into();
+    entry
+}
+
+/// The entry of a run left running on the server (its terminal went away): `fathom attach`
+/// and the next workbench find it by `query_id`.
+pub fn detached(mut entry: Run, query_id: &str, elapsed: Duration) -> Run {
+    entry.duration_ms = elapsed.as_millis() as u64;
+    entry.outcome = "detached".into();
+    entry.query_id = Some(query_id.to_string());
     entry
 }
 
@@ -68,12 +80,6 @@ pub fn not_run(info: RunInfo<'_>, outcome: &str) -> Run {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use arrow::array::Int32Array;
-    use arrow::datatypes::{DataType, Field, Schema};
-    use arrow::record_batch::RecordBatch;
-
     use super::*;
 
     fn info<'a>(given: &'a [(String, String)]) -> RunInfo<'a> {
@@ -90,20 +96,29 @@ mod tests {
     #[test]
     fn entries_carry_estimate_actuals_and_outcome() {
         let given = vec![("t".to_string(), "AAPL".to_string())];
-        let batch = RecordBatch::try_new(
-            Arc::new(Schema::new(vec![Field::new("a", DataType::Int32, false)])),
-            vec![Arc::new(Int32Array::from(vec![1, 2, 3]))],
-        )
-        .unwrap();
-        let out = QueryOutput::new(batch, false, Duration::from_millis(5)).with_costs(Some(Priced::bill(1000, 5.0)), None);
-        let ok = finished(begin(info(&given)), &Ok(out), Duration::from_millis(250));
+        let ok = finished(begin(info(&given)), 3, Some(Priced::bill(1000, 5.0)), Duration::from_millis(250));
         assert_eq!((ok.rows, ok.actual_bytes, ok.duration_ms, ok.outcome.as_str()), (Some(3), Some(1000), 250, "ok"));
         assert_eq!((ok.estimated_bytes, ok.params.clone()), (Some(2048), given.clone()));
         assert_eq!(ok.cost_usd, Some(crate::estimate::bill::cost_usd(1000, 5.0)));
-        let err = finished(begin(info(&given)), &Err("query failed: boom".into()), Duration::ZERO);
+        let err = failed(begin(info(&given)), "query failed: boom", Duration::ZERO);
         assert_eq!((err.rows, err.outcome.as_str()), (None, "error: query failed: boom"));
         assert_eq!(cancelled(begin(info(&given)), Duration::from_secs(2)).outcome, "cancelled");
+        let left = detached(begin(info(&given)), "q-1", Duration::from_secs(2));
+        assert_eq!((left.outcome.as_str(), left.query_id.as_deref()), ("detached", Some("q-1")));
         let refused = not_run(info(&given), "refused: too dear");
         assert_eq!((refused.outcome.as_str(), refused.estimated_cost_usd), ("refused: too dear", Some(0.000048)));
+    }
+
+    #[test]
+    fn a_detached_query_stays_listed_until_a_later_entry_follows_it() {
+        let given = vec![];
+        let left = detached(begin(info(&given)), "q-1", Duration::ZERO);
+        let other = detached(begin(info(&given)), "q-2", Duration::ZERO);
+        assert_eq!(crate::history::still_detached(&[left.clone(), other.clone()]).len(), 2);
+        let mut followed = finished(begin(info(&given)), 1, None, Duration::ZERO);
+        followed.outcome = "attached".into();
+        followed.query_id = Some("q-1".into());
+        let open = crate::history::still_detached(&[left, other, followed]);
+        assert_eq!(open.iter().map(|r| r.query_id.as_deref()).collect::<Vec<_>>(), [Some("q-2")]);
     }
 }
