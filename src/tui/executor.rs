@@ -156,8 +156,10 @@ impl Executor {
             }
             Effect::Attach { id, profile, query_id, sql, given, row_cap } => {
                 let info = RunInfo { time: chrono::Utc::now(), profile: &profile, engine: engine_of(&profile), sql: &sql, given: &given, estimate: None };
-                let entry = self.begin(info);
-                *entry.query_id.lock().unwrap_or_else(|e| e.into_inner()) = Some(query_id.clone());
+                let mut run = ledger::begin(info);
+                run.outcome = "attached".into();
+                run.query_id = Some(query_id.clone());
+                let entry = Arc::new(Entry { run, started: Instant::now(), written: AtomicBool::new(false), query_id: Mutex::new(Some(query_id.clone())) });
                 let engines = engines.clone();
                 let progress = progress_to(tx.clone(), id, entry.clone());
                 let query = async move {

@@ -80,10 +80,11 @@ impl Inflight {
         lock(&self.ids).retain(|i| i != id);
     }
 
-    /// The queries still running, now let go of: dropping them no longer stops them.
+    /// The queries still running, now let go of: dropping them no longer stops them, and
+    /// `close` no longer knows them.
     pub fn detach(&self) -> Vec<String> {
         self.detached.store(true, Ordering::SeqCst);
-        lock(&self.ids).clone()
+        std::mem::take(&mut *lock(&self.ids))
     }
 
     /// Stops every query still running and waits for every stop sent so far, at most
