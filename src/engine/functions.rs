@@ -2,14 +2,16 @@
 //! `CORR` over a sliding `ROWS` frame: DataFusion's correlation accumulator can retract rows
 //! but does not say so, so window frames refuse it; this wrapper says so. And, as Trino,
 //! `CORR` of fewer than 2 (x, y) pairs is NULL: DataFusion's accumulator says NaN once a
-//! sliding frame has retracted every pair (its running means become 0/0).
+//! sliding frame has retracted every pair (its running means become 0/0, and stay so: every
+//! later frame read NaN too, so the accumulator restarts once its frame is empty). Trino's
+//! `VARIANCE` (sample variance) is registered under that name too.
 
 use std::any::Any;
 
 use arrow::array::{Array, ArrayRef};
 use arrow::datatypes::{DataType, FieldRef};
 use datafusion::common::{Result, ScalarValue};
-use datafusion::functions_aggregate::correlation::Correlation;
+use datafusion::functions_aggregate::correlation::{Correlation, CorrelationAccumulator};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{Accumulator, AggregateUDF, AggregateUDFImpl, GroupsAccumulator, Signature};
 
@@ -83,10 +85,15 @@ impl Accumulator for Retracting {
         self.inner.merge_batch(states)
     }
     fn retract_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        self.inner.retract_batch(values)?;
         if self.pairs >= 0 {
             self.pairs -= non_null_pairs(values);
+            if self.pairs == 0 {
+                // DataFusion's running means are 0/0 = NaN once empty, and stay NaN: restart.
+                self.inner = Box::new(CorrelationAccumulator::try_new()?);
+            }
         }
-        self.inner.retract_batch(values)
+        Ok(())
     }
     fn supports_retract_batch(&self) -> bool {
         true
@@ -96,6 +103,9 @@ impl Accumulator for Retracting {
 /// Registers the functions with a session.
 pub fn register(ctx: &datafusion::execution::context::SessionContext) {
     ctx.register_udaf(AggregateUDF::new_from_impl(SlidingCorr::default()));
+    // Trino's `variance` is the sample variance; DataFusion only names it var_samp / var.
+    let var_samp = datafusion::functions_aggregate::variance::var_samp_udaf();
+    ctx.register_udaf(var_samp.as_ref().clone().with_aliases(["variance"]));
 }
 
 #[cfg(test)]
