@@ -5,10 +5,12 @@
 //! Filters name columns as the query sees them (the current schema, or the time-travelled
 //! snapshot's); iceberg binds predicates to the snapshot's schema, so each filter's columns
 //! are renamed through their field ids, and a filter on a column the snapshot does not have
-//! (added later) or of another type (promoted) is left out of pruning (never wrong, only
-//! less pruned).
+//! (added later) or whose type changed in the table's history (promoted: files keep metrics
+//! of the old type, which iceberg's evaluator would read as the new one) is left out of
+//! iceberg's pruning (never wrong, only less pruned; DataFusion still prunes row groups by
+//! each file's own statistics).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::logical_expr::Expr;
@@ -26,7 +28,7 @@ fn meta_err(table: &Table) -> impl Fn(iceberg::Error) -> FathomError + '_ {
 
 /// `filters` rewritten to the column names of `snapshot_schema`; filters it cannot express
 /// there are dropped.
-pub fn filters_for_snapshot(filters: &[Expr], schema: &Schema, snapshot_schema: &Schema) -> Vec<Expr> {
+pub fn filters_for_snapshot(filters: &[Expr], schema: &Schema, snapshot_schema: &Schema, promoted: &HashSet<i32>) -> Vec<Expr> {
     filters
         .iter()
         .filter_map(|f| {
@@ -39,7 +41,7 @@ pub fn filters_for_snapshot(filters: &[Expr], schema: &Schema, snapshot_schema: 
                         .field_by_name(&c.name)
                         .and_then(|field| snapshot_schema.field_by_id(field.id).map(|old| (field, old)));
                     match old {
-                        Some((field, old)) if field.field_type == old.field_type => {
+                        Some((field, old)) if field.field_type == old.field_type && !promoted.contains(&field.id) => {
                             if old.name == c.name {
                                 Ok(Transformed::no(e))
                             } else {
@@ -59,6 +61,20 @@ pub fn filters_for_snapshot(filters: &[Expr], schema: &Schema, snapshot_schema: 
         .collect()
 }
 
+/// Field ids whose type differs between any two of the table's schemas.
+fn promoted(md: &iceberg::spec::TableMetadata) -> HashSet<i32> {
+    let mut seen: HashMap<i32, &iceberg::spec::Type> = HashMap::new();
+    let mut out = HashSet::new();
+    for schema in md.schemas_iter() {
+        for f in schema.as_struct().fields() {
+            if seen.insert(f.id, &f.field_type).is_some_and(|t| *t != *f.field_type) {
+                out.insert(f.id);
+            }
+        }
+    }
+    out
+}
+
 /// The data files (with their delete files) of `snapshot` that `filters` can touch.
 /// `schema` is the schema the filters name columns of.
 pub async fn plan_files(table: &Table, snapshot: i64, schema: &Schema, filters: &[Expr]) -> Result<Vec<FileScanTask>> {
@@ -67,7 +83,7 @@ pub async fn plan_files(table: &Table, snapshot: i64, schema: &Schema, filters: 
         .snapshot_by_id(snapshot)
         .ok_or_else(|| FathomError::Query(format!("snapshot {snapshot} does not exist in {}", table.identifier())))?;
     let snapshot_schema = snap.schema(md).map_err(meta_err(table))?;
-    let filters = filters_for_snapshot(filters, schema, &snapshot_schema);
+    let filters = filters_for_snapshot(filters, schema, &snapshot_schema, &promoted(md));
     let builder = || table.scan().snapshot_id(snapshot).select_empty();
     let scan = match convert_filters_to_predicate(&filters) {
         // A predicate iceberg cannot bind (a literal of another type) prunes nothing.
