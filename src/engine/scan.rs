@@ -1,12 +1,12 @@
-//! The bytes a local query read, from its executed plan: DataFusion's Parquet source counts
-//! the footer and column chunks it fetched (what Athena bills) as `bytes_scanned`.
+//! The bytes a local query read, from its executed plan: the native scan counts every fetch
+//! from a data file (footer, page indexes, column chunks: what Athena bills) as
+//! `bytes_scanned`.
 
 use std::sync::Arc;
 
 use datafusion::physical_plan::ExecutionPlan;
 
-/// The metric name, DataFusion's Parquet scan's own.
-pub const BYTES_SCANNED: &str = "bytes_scanned";
+pub use crate::iceberg::read_bytes::BYTES_SCANNED;
 
 /// Bytes the lake scans of an executed plan read.
 pub fn bytes_scanned(plan: &Arc<dyn ExecutionPlan>) -> u64 {

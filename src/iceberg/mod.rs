@@ -7,6 +7,7 @@ pub mod field_ids;
 pub mod metadata_tables;
 pub mod plan;
 pub mod provider;
+pub mod read_bytes;
 pub mod session;
 pub mod tables;
 pub mod timetravel;

@@ -2,8 +2,8 @@
 //! the snapshot's files (the same plan the estimate prices); DataFusion's own Parquet source
 //! reads them (`DataSourceExec`: parallel file groups, row-group and page-index pruning,
 //! filter pushdown with late materialization) with columns mapped by field id
-//! ([`super::field_ids`]). The Parquet source reports `bytes_scanned`, the footer and column
-//! chunks it fetched, which the run ledger records as "actual".
+//! ([`super::field_ids`]). Every byte fetched (footer, page index, column chunks) counts as
+//! `bytes_scanned` ([`super::read_bytes`]), which the run ledger records as "actual".
 
 use std::any::Any;
 use std::sync::Arc;
@@ -13,11 +13,10 @@ use async_trait::async_trait;
 use datafusion::catalog::Session;
 use datafusion::common::DFSchema;
 use datafusion::config::TableParquetOptions;
-use datafusion::datasource::file_format::FileFormat;
-use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::PartitionedFile;
 use datafusion::datasource::object_store::ObjectStoreUrl;
 use datafusion::datasource::physical_plan::{FileGroup, FileScanConfigBuilder, ParquetSource};
+use datafusion::datasource::source::DataSourceExec;
 use datafusion::datasource::{TableProvider, TableType};
 use datafusion::error::{DataFusionError, Result as DFResult};
 use datafusion::logical_expr::utils::conjunction;
@@ -30,6 +29,7 @@ use iceberg::table::Table;
 
 use super::field_ids::FieldIdAdapterFactory;
 use super::plan::{check_readable, plan_files, snapshot_or_current};
+use super::read_bytes::CountingReaderFactory;
 use crate::error::FathomError;
 
 fn external(e: FathomError) -> DataFusionError {
@@ -141,15 +141,19 @@ impl TableProvider for NativeTable {
             let df_schema = DFSchema::try_from(self.schema.as_ref().clone())?;
             source = source.with_predicate(state.create_physical_expr(predicate, &df_schema)?);
         }
+        let mut options = TableParquetOptions::default();
+        options.global = state.config_options().execution.parquet.clone();
+        let store = state.runtime_env().object_store(&url)?;
+        let source = source
+            .with_table_parquet_options(options)
+            .with_parquet_file_reader_factory(Arc::new(CountingReaderFactory::new(store)));
         let config = FileScanConfigBuilder::new(url, Arc::new(source))
             .with_file_groups(groups)
             .with_projection_indices(projection.cloned())?
             .with_limit(limit)
             .with_expr_adapter(Some(Arc::new(FieldIdAdapterFactory)))
             .build();
-        let mut options = TableParquetOptions::default();
-        options.global = state.config_options().execution.parquet.clone();
-        ParquetFormat::default().with_options(options).create_physical_plan(state, config).await
+        Ok(DataSourceExec::from_data_source(config))
     }
 
     fn supports_filters_pushdown(&self, filters: &[&Expr]) -> DFResult<Vec<TableProviderFilterPushDown>> {
