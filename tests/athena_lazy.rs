@@ -71,7 +71,7 @@ async fn a_one_table_estimate_loads_one_table_however_large_the_catalog() {
     );
 
     // A broken table fails alone and names its metadata file; the others still estimate.
-    let e = engine.estimate("SELECT * FROM archive.t7", &[], &budget, false).await.err().expect("t7 cannot load").to_string();
+    let e = engine.estimate("SELECT * FROM archive.t7", &[], &budget, false).await.expect_err("t7 cannot load").to_string();
     assert!(e.contains("archive.t7") && e.contains("00000-missing.metadata.json"), "{e}");
     assert!(!e.contains("--force"), "never suggests rebuilding outside the demo lake: {e}");
     assert_eq!(engine.estimate(q, &[], &budget, false).await.unwrap().total_bytes, small.total_bytes);

@@ -57,7 +57,7 @@ async fn a_broken_table_fails_alone_and_names_its_metadata_file() {
             let file = corrupted.last().unwrap().to_string_lossy().to_string();
             assert!(e.contains(&file), "names {file}: {e}");
         }
-        let e = engine.estimate(&sql, &[], &Budget::default(), false).await.err().expect("no estimate either").to_string();
+        let e = engine.estimate(&sql, &[], &Budget::default(), false).await.expect_err("no estimate either").to_string();
         assert!(e.contains(&format!("evo.{table}")), "{e}");
     }
 

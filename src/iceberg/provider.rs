@@ -141,8 +141,8 @@ impl TableProvider for NativeTable {
             let df_schema = DFSchema::try_from(self.schema.as_ref().clone())?;
             source = source.with_predicate(state.create_physical_expr(predicate, &df_schema)?);
         }
-        let mut options = TableParquetOptions::default();
-        options.global = state.config_options().execution.parquet.clone();
+        let options =
+            TableParquetOptions { global: state.config_options().execution.parquet.clone(), ..Default::default() };
         let store = state.runtime_env().object_store(&url)?;
         let source = source
             .with_table_parquet_options(options)
