@@ -18,21 +18,8 @@ const EXTRA_TABLES: usize = 400;
 #[tokio::test(flavor = "multi_thread")]
 async fn a_one_table_estimate_loads_one_table_however_large_the_catalog() {
     let Some(moto) = Moto::start() else { return };
-    let home = common::Home::fresh(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("athena-lazy"));
-    let dir = home.root.join("config/fathom");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("config.toml"), moto.profile_toml()).unwrap();
+    let (_home, engine) = moto.upload_demo("athena-lazy").await;
     let profile = moto.profile(AthenaResults::Auto);
-    let engine = moto.engine(&profile).await;
-    engine.clients().s3.create_bucket().bucket("lake").send().await.unwrap();
-    let out = home
-        .cmd()
-        .envs(moto.env())
-        .args(["demo", "--scale", "small", "--as-of", common::AS_OF, "--athena-upload", "s3://lake/warehouse", "--profile", "emu"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "demo --athena-upload: {}", String::from_utf8_lossy(&out.stderr));
-
     let q = "SELECT adj_close FROM market_data.us_stocks_price WHERE trade_date >= DATE '2024-12-01'";
     let budget = Budget::default();
     let fresh = || async { moto.engine(&profile).await };
