@@ -10,6 +10,7 @@ pub mod error; // the crate's error type: what happened and what to do next
 pub mod estimate; // scan-cost estimate: SQL -> scans -> Iceberg files -> bytes -> Athena bill
 pub mod export; // result writers: table, CSV, JSON lines, Parquet, Arrow IPC
 pub mod history; // the run ledger: every run, its estimate, its actual bytes and cost
+pub mod iceberg; // Iceberg planning shared by every path: lazy table loading, snapshots, the native scan by field id
 pub mod lake; // the local Iceberg warehouse: catalog, table definitions, demo generator
 pub mod library; // saved queries: header, typed parameters and their binding
 pub mod quality; // data-quality checks: load, run, classify, report

@@ -229,22 +229,8 @@ async fn named_queries_glue_tables_and_the_workgroup_cutoff() {
 async fn a_lake_uploaded_to_glue_and_s3_is_estimated_exactly_like_the_same_lake_on_disk() {
     let Some(moto) = Moto::start() else { return };
     let local = common::lake("athena");
-    let home = common::Home::fresh(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("athena-upload"));
-    let dir = home.root.join("config/fathom");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("config.toml"), moto.profile_toml()).unwrap();
-    // The demo bucket, then the same small lake as the local one, through the real binary.
-    let engine = moto.engine(&moto.profile(AthenaResults::Auto)).await;
-    engine.clients().s3.create_bucket().bucket("lake").send().await.unwrap();
-    let out = home
-        .cmd()
-        .envs(moto.env())
-        .args(["demo", "--scale", "small", "--as-of", common::AS_OF, "--athena-upload", "s3://lake/warehouse", "--profile", "emu"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "demo --athena-upload: {}", String::from_utf8_lossy(&out.stderr));
-    let printed = String::from_utf8_lossy(&out.stdout);
-    assert!(printed.contains("market_data.us_stocks_price") && printed.contains("registered in Glue"), "{printed}");
+    // The same small lake as the local one, uploaded through the real binary.
+    let (home, engine) = moto.upload_demo("athena-upload").await;
 
     let queries = [
         "SELECT ticker, close FROM market_data.us_stocks_price WHERE trade_date >= DATE '2024-12-01'",

@@ -2,13 +2,10 @@
 
 pub mod athena;
 pub mod functions;
-pub mod lake_catalog;
 pub mod lake_describe;
 pub mod local;
-pub mod metadata_tables;
 pub mod postgres;
 pub mod scan;
-pub mod timetravel;
 
 use std::pin::Pin;
 use std::sync::Arc;

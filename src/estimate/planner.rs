@@ -1,20 +1,20 @@
 //! Iceberg scan planning for an estimate: the table's snapshot (current or time-travelled),
-//! iceberg's own planner (manifest pruning by partition summaries, partition values,
-//! min/max metrics) for the kept data files, and their `column_sizes` for the bytes.
-//! Metadata is cached per snapshot; a new snapshot invalidates it.
+//! the shared planner ([`crate::iceberg::plan`], the same files the local engine reads) for
+//! the kept data files, and their `column_sizes` for the bytes. Tables load lazily (only
+//! those a query names); file metadata is cached per snapshot.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
-use futures::TryStreamExt;
 use iceberg::spec::DataContentType;
 use iceberg::table::Table;
-use iceberg::{Catalog, NamespaceIdent, TableIdent};
-use iceberg_datafusion::physical_plan::convert_filters_to_predicate;
 use serde::Serialize;
 
-use crate::engine::timetravel::resolve_snapshot;
 use crate::error::{FathomError, Result};
+use crate::iceberg::LakeTables;
+use crate::iceberg::plan::plan_files;
+use crate::iceberg::tables::ident;
+use crate::iceberg::timetravel::resolve_snapshot;
 use crate::estimate::scans::Scan;
 use crate::lake::inspect::{FileInfo, live_files};
 
@@ -50,36 +50,20 @@ struct SnapshotFiles {
     partitions: usize,
 }
 
-/// Plans scans against an Iceberg catalog, caching tables and per-snapshot file metadata.
+/// Plans scans against an Iceberg catalog, caching per-snapshot file metadata.
 pub struct Estimator {
-    catalog: Arc<dyn Catalog>,
-    tables: Mutex<HashMap<String, Table>>,
+    tables: Arc<LakeTables>,
     snapshots: Mutex<HashMap<(String, i64), Arc<SnapshotFiles>>>,
 }
 
-fn meta_err(table: &str) -> impl Fn(iceberg::Error) -> FathomError + '_ {
-    move |e| FathomError::Metadata { table: table.to_string(), message: e.to_string() }
-}
-
 impl Estimator {
-    pub fn new(catalog: Arc<dyn Catalog>) -> Self {
-        Estimator { catalog, tables: Mutex::new(HashMap::new()), snapshots: Mutex::new(HashMap::new()) }
+    pub fn new(tables: Arc<LakeTables>) -> Self {
+        Estimator { tables, snapshots: Mutex::new(HashMap::new()) }
     }
 
-    /// The table, reusing the cached object (and its manifest cache) while its metadata file
-    /// is unchanged.
+    /// The table (loaded on first use, reused while its metadata file is unchanged).
     async fn table(&self, qualified: &str) -> Result<Table> {
-        let (ns, name) = qualified.rsplit_once('.').unwrap_or(("", qualified));
-        let ident = TableIdent::new(NamespaceIdent::new(ns.to_string()), name.to_string());
-        let fresh = self.catalog.load_table(&ident).await.map_err(meta_err(qualified))?;
-        let mut cache = self.tables.lock().map_err(|_| FathomError::Other("estimate cache poisoned".into()))?;
-        match cache.get(qualified) {
-            Some(t) if t.metadata_location() == fresh.metadata_location() => Ok(t.clone()),
-            _ => {
-                cache.insert(qualified.to_string(), fresh.clone());
-                Ok(fresh)
-            }
-        }
+        self.tables.require(&ident(qualified)).await
     }
 
     async fn snapshot_files(&self, qualified: &str, table: &Table, snapshot: i64) -> Result<Arc<SnapshotFiles>> {
@@ -99,6 +83,23 @@ impl Estimator {
             c.insert(key, entry.clone());
         }
         Ok(entry)
+    }
+
+    /// The estimate of `sql` over `session` (whose tables this estimator plans).
+    pub async fn estimate_sql(
+        &self,
+        session: &crate::iceberg::session::LakeSession,
+        sql: &str,
+        params: &[crate::library::ParamValue],
+        budget: &crate::config::Budget,
+        with_files: bool,
+    ) -> Result<super::Estimate> {
+        let (scans, conservative) = super::scans::of_sql(session, sql, params).await?;
+        let mut tables = Vec::with_capacity(scans.len());
+        for scan in &scans {
+            tables.push(self.plan(scan, with_files).await?);
+        }
+        Ok(super::Estimate::assemble(tables, conservative, budget))
     }
 
     /// What `scan` reads: kept files and bytes of its columns in them.
@@ -142,21 +143,14 @@ impl Estimator {
         est.files_total = known.data_files;
         est.partitions_total = known.partitions;
 
+        // A time-travelled scan names columns as its snapshot's schema did.
+        let read_schema = match scan.as_of {
+            Some(_) => md.snapshot_by_id(snapshot).and_then(|s| s.schema(md).ok()).unwrap_or_else(|| schema.clone()),
+            None => schema.clone(),
+        };
         let field_ids: Vec<i32> =
-            scan.columns.iter().filter_map(|c| schema.field_by_name(c).map(|f| f.id)).collect();
-        let mut builder = table.scan().snapshot_id(snapshot).select(scan.columns.clone());
-        if let Some(p) = convert_filters_to_predicate(&scan.filters) {
-            builder = builder.with_filter(p);
-        }
-        let tasks: Vec<_> = builder
-            .build()
-            .map_err(meta_err(&qualified))?
-            .plan_files()
-            .await
-            .map_err(meta_err(&qualified))?
-            .try_collect()
-            .await
-            .map_err(meta_err(&qualified))?;
+            scan.columns.iter().filter_map(|c| read_schema.field_by_name(c).map(|f| f.id)).collect();
+        let tasks = plan_files(&table, snapshot, &read_schema, &scan.filters).await?;
 
         let mut partitions = BTreeSet::new();
         let mut deletes = BTreeSet::new();

@@ -9,9 +9,11 @@ use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::logical_expr::{Expr, LogicalPlan};
 use datafusion::sql::sqlparser::tokenizer::Token;
 
-use crate::engine::TableInfo;
-use crate::engine::timetravel::AsOf;
-use crate::error::Result;
+use crate::catalog::TableInfo;
+use crate::error::{FathomError, Result};
+use crate::iceberg::session::LakeSession;
+use crate::iceberg::tables::{ident, qualified};
+use crate::iceberg::timetravel::{self, AsOf};
 use crate::sqltext::{is_keyword, is_trivia, tokenize};
 
 /// One table scan of a query.
@@ -71,6 +73,42 @@ pub fn from_plan(plan: &LogicalPlan, default_schema: &str, wildcard: bool) -> Re
     })
     .map_err(|e| crate::error::FathomError::Query(e.to_string()))?;
     Ok(out)
+}
+
+/// Scans of `sql`, from DataFusion's optimized plan over the lake session, or the
+/// conservative token walk when DataFusion cannot plan it for a reason other than a mistake
+/// in the SQL (the reason is returned). Only the tables the query names are loaded.
+pub async fn of_sql(session: &LakeSession, sql: &str, params: &[crate::library::ParamValue]) -> Result<(Vec<Scan>, Option<String>)> {
+    match session.plan(sql, params).await {
+        Ok(plan) => {
+            let optimized = session.ctx().state().optimize(&plan).map_err(|e| session.map_err(e))?;
+            let wildcard = has_wildcard(sql)?;
+            Ok((from_plan(&optimized, session.default_schema(), wildcard)?, None))
+        }
+        Err(FathomError::Query(reason)) => {
+            let sql = timetravel::rewrite(sql)?;
+            let tables: Vec<TableInfo> = session
+                .tables()
+                .list()
+                .await?
+                .iter()
+                .map(|t| TableInfo { schema: t.namespace().join("."), name: t.name().to_string() })
+                .collect();
+            // Which tables the text names, then the columns of those only.
+            let named = from_tokens(&sql, &tables, |_| vec![])?;
+            let mut columns = std::collections::HashMap::new();
+            for s in &named {
+                let table = session.tables().require(&ident(&s.qualified())).await?;
+                let names = table.metadata().current_schema().as_struct().fields().iter().map(|f| f.name.clone()).collect();
+                columns.insert(qualified(table.identifier()), names);
+            }
+            let found = from_tokens(&sql, &tables, |t| {
+                columns.get(&format!("{}.{}", t.schema, t.name)).cloned().unwrap_or_default()
+            })?;
+            Ok((found, Some(reason)))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// True when the SQL selects `*` or `t.*` somewhere.

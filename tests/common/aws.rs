@@ -142,4 +142,25 @@ impl Moto {
             self.endpoint
         )
     }
+
+    /// A home whose config has profile `emu`, and the small demo lake uploaded into this
+    /// server's Glue + S3 (`s3://lake/warehouse`) by the real `fathom demo --athena-upload`.
+    pub async fn upload_demo(&self, home_dir: &str) -> (super::Home, AthenaEngine) {
+        let home = super::Home::fresh(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(home_dir));
+        let dir = home.root.join("config/fathom");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("config.toml"), self.profile_toml()).unwrap();
+        let engine = self.engine(&self.profile(AthenaResults::Auto)).await;
+        engine.clients().s3.create_bucket().bucket("lake").send().await.unwrap();
+        let out = home
+            .cmd()
+            .envs(self.env())
+            .args(["demo", "--scale", "small", "--as-of", super::AS_OF, "--athena-upload", "s3://lake/warehouse", "--profile", "emu"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "demo --athena-upload: {}", String::from_utf8_lossy(&out.stderr));
+        let printed = String::from_utf8_lossy(&out.stdout);
+        assert!(printed.contains("market_data.us_stocks_price") && printed.contains("registered in Glue"), "{printed}");
+        (home, engine)
+    }
 }

@@ -20,7 +20,10 @@ use datafusion::sql::sqlparser::tokenizer::Token;
 use tokio::sync::OnceCell;
 
 use crate::config::{AthenaProfile, Budget};
-use crate::engine::local::LocalEngine;
+use crate::estimate::Estimator;
+use crate::iceberg::LakeTables;
+use crate::iceberg::session::LakeSession;
+use crate::iceberg::tables::{Origin, ident};
 use crate::engine::postgres::classify::{Class, classify};
 use crate::engine::{Caps, Detached, Engine, ProgressFn, QueryStream, TableDetail, TableInfo, no_progress};
 use crate::error::{FathomError, Result};
@@ -40,8 +43,9 @@ pub struct AthenaEngine {
     poll: Poll,
     allow_write: bool,
     workgroup: OnceCell<Workgroup>,
-    /// The estimate's planner over the Glue catalog, built on first use.
-    planner: OnceCell<LocalEngine>,
+    /// The estimate's planner over the Glue catalog, built on first use; it loads only the
+    /// tables a query names.
+    planner: OnceCell<(LakeSession, Estimator)>,
     /// How the last result was fetched.
     last_via: Mutex<Option<Via>>,
     /// The queries started and not yet finished: `close` stops them, `detach` lets go.
@@ -106,11 +110,15 @@ impl AthenaEngine {
         catalog::iceberg_catalog(&self.profile, &self.region, &self.creds, warehouse).await
     }
 
-    async fn planner(&self) -> Result<&LocalEngine> {
+    async fn planner(&self) -> Result<&(LakeSession, Estimator)> {
         self.planner
             .get_or_try_init(|| async {
                 let iceberg = self.iceberg_catalog(None).await?;
-                LocalEngine::with_catalog(iceberg, &format!("the Glue catalog of profile '{}'", self.name)).await
+                let label = format!("the Glue catalog of profile '{}'", self.name);
+                let tables = Arc::new(LakeTables::new(iceberg, label, Origin::Other));
+                let session = LakeSession::new(tables.clone(), &self.profile.database);
+                crate::engine::functions::register(session.ctx());
+                Ok((session, Estimator::new(tables)))
             })
             .await
     }
@@ -189,9 +197,9 @@ impl Engine for AthenaEngine {
     }
 
     async fn estimate(&self, sql: &str, params: &[ParamValue], budget: &Budget, with_files: bool) -> Result<Estimate> {
-        let planner = self.planner().await?;
+        let (session, estimator) = self.planner().await?;
         let sql = dollar_placeholders(sql)?;
-        let mut est = planner.estimate(&sql, params, budget, with_files).await?;
+        let mut est = estimator.estimate_sql(session, &sql, params, budget, with_files).await?;
         if let Ok(wg) = self.workgroup().await
             && let Some(cutoff) = wg.cutoff_bytes
         {
@@ -213,7 +221,8 @@ impl Engine for AthenaEngine {
     async fn describe(&self, schema: &str, table: &str) -> Result<TableDetail> {
         let glue = catalog::glue_table(&self.clients, &self.profile, schema, table).await?;
         if glue.iceberg {
-            return self.planner().await?.describe(schema, table).await;
+            let loaded = self.planner().await?.0.tables().require(&ident(&format!("{schema}.{table}"))).await?;
+            return Ok(crate::engine::lake_describe::detail(loaded.metadata()));
         }
         Ok(TableDetail { columns: glue.columns, partition_spec: Some(glue.partition_keys), ..TableDetail::default() })
     }
