@@ -63,7 +63,7 @@ pub async fn run(config: &Config, args: &ChartArgs) -> Result<String> {
     };
     let spec = header_spec.with_overrides(args.x.as_deref(), args.y.as_deref(), args.series.as_deref());
     let allowance = crate::run::Allowance { yes: args.yes, max_cost: args.max_cost };
-    let req = super::Request { query: &query, params: &args.params, profile: args.profile.as_deref(), write: false, allowance };
+    let req = super::Request { query: &query, params: &args.params, profile: args.profile.as_deref(), write: false, allowance, no_cache: false };
     let cap = config.row_cap;
     let ran = super::run_query(config, req, |_| crate::engine::no_progress(), |schema| Ok(crate::run::sink::Capped::new(cap, schema.clone()))).await?;
     let truncated = ran.sink.truncated();
