@@ -100,6 +100,13 @@ pub struct PostgresProfile {
     /// Refuse writes even with `--write` (the default: production metadata is read-only here).
     #[serde(default = "default_true")]
     pub read_only: bool,
+    /// How long to wait for a connection (an unreachable or blackholed host) before saying so.
+    #[serde(default = "default_connect_timeout_ms")]
+    pub connect_timeout_ms: u64,
+}
+
+fn default_connect_timeout_ms() -> u64 {
+    10_000
 }
 
 fn default_statement_timeout_ms() -> u64 {
@@ -118,6 +125,7 @@ impl PostgresProfile {
             sslmode: None,
             sslrootcert: None,
             statement_timeout_ms: default_statement_timeout_ms(),
+            connect_timeout_ms: default_connect_timeout_ms(),
             read_only: true,
         }
     }

@@ -61,6 +61,17 @@ fn run_in_workbench(t: &Tmux, sql: &str) {
     t.wait("the query to be queued", 60, |s| s.contains("QUEUED") || s.contains("RUNNING"));
 }
 
+/// A workbench on moto's Athena (a home of its own called `name`) with `sql` queued on the
+/// server and held there; the query's id.
+async fn queued(moto: &Moto, name: &str, sql: &str) -> (Home, Tmux, String) {
+    moto.slow_queries(1_000_000);
+    let home = athena_home(name, moto);
+    let t = Tmux::start_with(&home, name, "FATHOM; echo EXITED $?; sleep 60", &vars(moto));
+    run_in_workbench(&t, sql);
+    let id = the_query(moto).await;
+    (home, t, id)
+}
+
 /// The one query moto has seen started, once it exists.
 async fn the_query(moto: &Moto) -> String {
     let engine = moto.engine(&moto.profile(fathom::config::AthenaResults::Auto)).await;
@@ -93,11 +104,7 @@ async fn quitting_with_enter_and_sigterm_stop_the_athena_query_before_exit() {
     }
     for how in ["quit", "sigterm"] {
         let Some(moto) = Moto::start() else { return };
-        moto.slow_queries(1_000_000);
-        let home = athena_home(how, &moto);
-        let t = Tmux::start_with(&home, how, "FATHOM; echo EXITED $?; sleep 60", &vars(&moto));
-        run_in_workbench(&t, "SELECT 1 AS one");
-        let id = the_query(&moto).await;
+        let (home, t, id) = queued(&moto, how, "SELECT 1 AS one").await;
         assert_eq!(state_of(&moto, &id).await, QueryExecutionState::Queued);
         if how == "quit" {
             t.keys(&["C-q"]);
@@ -121,11 +128,7 @@ async fn a_hangup_leaves_the_query_running_recorded_and_it_is_reattached_next_st
         return;
     }
     let Some(moto) = Moto::start() else { return };
-    moto.slow_queries(1_000_000);
-    let home = athena_home("hup", &moto);
-    let t = Tmux::start_with(&home, "hup", "FATHOM; echo EXITED $?; sleep 60", &vars(&moto));
-    run_in_workbench(&t, "SELECT 7 AS n");
-    let id = the_query(&moto).await;
+    let (home, t, id) = queued(&moto, "hup", "SELECT 7 AS n").await;
     signal(fathom_pid(&t), "-HUP");
     t.wait("fathom to exit", 60, |s| s.contains("EXITED"));
     drop(t);
@@ -164,11 +167,7 @@ async fn fathom_attach_follows_a_detached_query_headless() {
         return;
     }
     let Some(moto) = Moto::start() else { return };
-    moto.slow_queries(1_000_000);
-    let home = athena_home("attach", &moto);
-    let t = Tmux::start_with(&home, "attach", "FATHOM; echo EXITED $?; sleep 60", &vars(&moto));
-    run_in_workbench(&t, "SELECT 7 AS n");
-    let id = the_query(&moto).await;
+    let (home, t, id) = queued(&moto, "attach", "SELECT 7 AS n").await;
     // Quit, leaving it running (l): the user's choice, recorded like a hangup.
     t.keys(&["C-q"]);
     t.wait_for("still running", 20);

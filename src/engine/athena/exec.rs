@@ -62,6 +62,8 @@ pub fn literal(v: &ParamValue) -> Result<String> {
 pub struct Inflight {
     client: aws_sdk_athena::Client,
     ids: Mutex<Vec<String>>,
+    /// StartQueryExecution requests on their way (each records its id when answered).
+    starts: Mutex<Vec<tokio::task::JoinHandle<()>>>,
     stops: Mutex<Vec<tokio::task::JoinHandle<()>>>,
     /// Set when the process lets go of its queries without stopping them (a hangup).
     detached: AtomicBool,
@@ -69,11 +71,20 @@ pub struct Inflight {
 
 impl Inflight {
     pub fn new(client: &aws_sdk_athena::Client) -> Self {
-        Inflight { client: client.clone(), ids: Mutex::default(), stops: Mutex::default(), detached: AtomicBool::new(false) }
+        Inflight { client: client.clone(), ids: Mutex::default(), starts: Mutex::default(), stops: Mutex::default(), detached: AtomicBool::new(false) }
     }
 
     fn add(&self, id: &str) {
-        lock(&self.ids).push(id.to_string());
+        let mut ids = lock(&self.ids);
+        if !ids.iter().any(|i| i == id) {
+            ids.push(id.to_string());
+        }
+    }
+
+    fn starting(&self, start: tokio::task::JoinHandle<()>) {
+        let mut starts = lock(&self.starts);
+        starts.retain(|t| !t.is_finished());
+        starts.push(start);
     }
 
     fn remove(&self, id: &str) {
@@ -90,6 +101,10 @@ impl Inflight {
     /// Stops every query still running and waits for every stop sent so far, at most
     /// `deadline`; returns how many queries were running.
     pub async fn close(&self, deadline: Duration) -> usize {
+        let started = Instant::now();
+        let starts: Vec<_> = std::mem::take(&mut *lock(&self.starts));
+        let _ = tokio::time::timeout(deadline, futures::future::join_all(starts)).await;
+        let deadline = deadline.saturating_sub(started.elapsed());
         let ids = std::mem::take(&mut *lock(&self.ids));
         let n = ids.len();
         for id in ids {
@@ -169,7 +184,7 @@ pub async fn run(
             .build()
     });
     let started = Instant::now();
-    let out = client
+    let request = client
         .start_query_execution()
         .query_string(sql)
         .client_request_token(&token)
@@ -181,9 +196,24 @@ pub async fn run(
         .set_result_configuration(
             output_location.map(|o| ResultConfiguration::builder().output_location(o).build()),
         )
-        .set_result_reuse_configuration(reuse)
-        .send()
+        .set_result_reuse_configuration(reuse);
+    // The start runs to its end on its own task, which records the id as soon as Athena
+    // answers: a caller that gives up meanwhile (Ctrl-C, quit) cannot leave a query running
+    // unseen, since `close` waits for starts in flight and then stops what they started.
+    let recorder = inflight.clone();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    inflight.starting(tokio::spawn(async move {
+        let out = request.send().await;
+        if let Ok(o) = &out
+            && let Some(id) = o.query_execution_id()
+        {
+            recorder.add(id);
+        }
+        let _ = tx.send(out);
+    }));
+    let out = rx
         .await
+        .map_err(|_| FathomError::Query("starting the Athena query: the request's task ended without an answer".into()))?
         .map_err(|e| sdk_error("starting the Athena query", e))?;
     let id = out
         .query_execution_id()

@@ -19,6 +19,8 @@ pub struct Target {
     /// Where, for messages (password masked).
     pub shown: String,
     secret: Option<String>,
+    /// How long a connection may take (`connect_timeout_ms`).
+    pub connect_timeout: Duration,
 }
 
 impl Target {
@@ -79,7 +81,7 @@ pub fn target(profile: &PostgresProfile) -> Result<Target> {
     }
     options = options.application_name("fathom").disable_statement_logging();
     let database = options.get_database().map(str::to_string).unwrap_or_else(|| options.get_username().to_string());
-    Ok(Target { options, database, shown, secret })
+    Ok(Target { options, database, shown, secret, connect_timeout: Duration::from_millis(profile.connect_timeout_ms.max(1)) })
 }
 
 /// A small pool: one connection for the query, one spare for cancels and the catalog.
@@ -87,7 +89,7 @@ pub fn pool(target: &Target) -> PgPool {
     PgPoolOptions::new()
         .max_connections(4)
         .min_connections(0)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(target.connect_timeout)
         .test_before_acquire(true)
         .connect_lazy_with(target.options.clone())
 }
@@ -128,8 +130,9 @@ pub fn map_err(target: &Target, e: sqlx::Error) -> FathomError {
             target.shown
         ),
         sqlx::Error::PoolTimedOut => format!(
-            "cannot connect to PostgreSQL at {} in 10 s; check the host, port and that the server is running",
-            target.shown
+            "cannot connect to PostgreSQL at {} within {} ms (connect_timeout_ms); check the host, port and that the server is running, or raise connect_timeout_ms in the profile",
+            target.shown,
+            target.connect_timeout.as_millis()
         ),
         sqlx::Error::Tls(t) => tls_message(target, t),
         other => format!("PostgreSQL at {}: {other}", target.shown),

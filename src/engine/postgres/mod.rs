@@ -57,7 +57,15 @@ impl PostgresEngine {
     /// not (the pool would keep retrying until its timeout).
     pub async fn connect(profile_name: &str, profile: &PostgresProfile, allow_write: bool) -> Result<Self> {
         let engine = Self::open(profile_name, profile, allow_write)?;
-        let conn = sqlx::PgConnection::connect_with(&engine.target.options).await.map_err(|e| match e {
+        let connecting = sqlx::PgConnection::connect_with(&engine.target.options);
+        let conn = tokio::time::timeout(engine.target.connect_timeout, connecting).await.map_err(|_| {
+            FathomError::Query(format!(
+                "cannot connect to PostgreSQL at {}: no answer within {} ms (connect_timeout_ms); check the host, port and that the server is running, or raise connect_timeout_ms in the profile",
+                engine.target.shown,
+                engine.target.connect_timeout.as_millis()
+            ))
+        })?;
+        let conn = conn.map_err(|e| match e {
             sqlx::Error::Io(io) if !connect::is_tls(&io) => FathomError::Query(format!(
                 "cannot connect to PostgreSQL at {} ({io}); check the host, port and that the server is running",
                 engine.target.shown
