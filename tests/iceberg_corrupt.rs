@@ -61,6 +61,11 @@ async fn a_broken_table_fails_alone_and_names_its_metadata_file() {
         assert!(e.contains(&format!("evo.{table}")), "{e}");
     }
 
+    // The catalog's names are still listed (no metadata is read for that).
+    let sql = "SELECT table_name FROM information_schema.tables WHERE table_schema = 'evo' AND table_name NOT LIKE '%$%'";
+    let got = collect(engine.execute(sql, &[]).await.unwrap(), 100).await.unwrap();
+    assert_eq!(got.rows(), 8, "{sql}");
+
     // Every other table still answers, and is estimated.
     for table in ["rename", "relabel", "readd", "promote", "spec", "cow"] {
         let sql = format!("SELECT COUNT(*) AS n FROM evo.{table}");
