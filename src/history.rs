@@ -29,8 +29,15 @@ pub struct Run {
     /// What Athena bills (or would bill, for other engines) for the actual bytes.
     pub cost_usd: Option<f64>,
     pub estimated_cost_usd: Option<f64>,
-    /// "ok", "error: …", "refused: …", "cancelled".
+    /// "ok", "error: …", "refused: …", "cancelled", "detached" (left running on the server
+    /// when the terminal went away), "attached" (a detached query followed to its end).
     pub outcome: String,
+    /// The server's id of the query (Athena's QueryExecutionId), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_id: Option<String>,
+    /// Answered from the result cache: what the run it reused was billed, saved this time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved_usd: Option<f64>,
 }
 
 impl Run {
@@ -74,6 +81,20 @@ pub fn read(state_dir: &Path, since: Option<NaiveDate>) -> Result<Vec<Run>> {
         .filter_map(|l| serde_json::from_str::<Run>(l).ok())
         .filter(|r| since.is_none_or(|d| r.time.date_naive() >= d))
         .collect())
+}
+
+/// The runs left running on a server when their terminal went away and not followed since
+/// (no later entry for the same query id), oldest first.
+pub fn still_detached(runs: &[Run]) -> Vec<Run> {
+    let mut open: Vec<Run> = Vec::new();
+    for r in runs {
+        let Some(id) = &r.query_id else { continue };
+        open.retain(|d| d.query_id.as_ref() != Some(id));
+        if r.outcome == "detached" {
+            open.push(r.clone());
+        }
+    }
+    open
 }
 
 fn first_line(sql: &str) -> String {
@@ -120,29 +141,41 @@ pub fn render_runs(runs: &[Run]) -> String {
             first_line(&r.sql)
         );
     }
+    for d in still_detached(runs) {
+        let id = d.query_id.unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "left running on {} (profile {}) since {}: query {id}; `fathom attach {id}` follows it to its result",
+            d.engine,
+            d.profile,
+            d.time.format("%Y-%m-%d %H:%M:%S")
+        );
+    }
     s
 }
 
 /// Spend per day and per month (by engine), as `fathom history --cost` prints it.
 pub fn render_spend(runs: &[Run]) -> String {
-    let mut days: BTreeMap<(String, String), (usize, f64)> = BTreeMap::new();
-    let mut months: BTreeMap<(String, String), (usize, f64)> = BTreeMap::new();
+    // (runs, spent, saved by the result cache)
+    let mut days: BTreeMap<(String, String), (usize, f64, f64)> = BTreeMap::new();
+    let mut months: BTreeMap<(String, String), (usize, f64, f64)> = BTreeMap::new();
     for r in runs {
-        let cost = r.cost_usd.unwrap_or(0.0);
-        let d = days.entry((r.time.format("%Y-%m-%d").to_string(), r.engine.clone())).or_default();
-        d.0 += 1;
-        d.1 += cost;
-        let m = months.entry((r.time.format("%Y-%m").to_string(), r.engine.clone())).or_default();
-        m.0 += 1;
-        m.1 += cost;
+        let (cost, saved) = (r.cost_usd.unwrap_or(0.0), r.saved_usd.unwrap_or(0.0));
+        for (map, period) in [(&mut days, r.time.format("%Y-%m-%d").to_string()), (&mut months, r.time.format("%Y-%m").to_string())] {
+            let e = map.entry((period, r.engine.clone())).or_default();
+            e.0 += 1;
+            e.1 += cost;
+            e.2 += saved;
+        }
     }
+    let saved = |usd: f64| if usd > 0.0 { format!("  saved {} (cached)", bill::human_usd(usd)) } else { String::new() };
     let mut s = String::from("spend per day (local runs: what Athena would bill)\n");
-    for ((day, engine), (n, usd)) in &days {
-        let _ = writeln!(s, "  {day}  {engine:<8} {n:>5} runs  {}", bill::human_usd(*usd));
+    for ((day, engine), (n, usd, kept)) in &days {
+        let _ = writeln!(s, "  {day}  {engine:<8} {n:>5} runs  {}{}", bill::human_usd(*usd), saved(*kept));
     }
     s.push_str("spend per month\n");
-    for ((month, engine), (n, usd)) in &months {
-        let _ = writeln!(s, "  {month}     {engine:<8} {n:>5} runs  {}", bill::human_usd(*usd));
+    for ((month, engine), (n, usd, kept)) in &months {
+        let _ = writeln!(s, "  {month}     {engine:<8} {n:>5} runs  {}{}", bill::human_usd(*usd), saved(*kept));
     }
     s
 }
@@ -153,6 +186,8 @@ mod tests {
 
     fn run(day: &str, cost: f64, est: u64, act: u64) -> Run {
         Run {
+            query_id: None,
+            saved_usd: None,
             time: format!("{day}T10:00:00Z").parse().unwrap(),
             profile: "local".into(),
             engine: "local".into(),

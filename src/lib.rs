@@ -1,6 +1,8 @@
 //! fathom: a terminal workbench for an Iceberg + PostgreSQL investment data lake.
 #![forbid(unsafe_code)]
 
+pub mod cache; // the snapshot-keyed result cache: key, store, LRU
+pub mod catalog; // leaf types shared by engines, estimate and UI: tables, columns, details
 pub mod chart; // query results as text charts: series, LTTB, views, plotters into a ratatui buffer
 pub mod commands; // headless commands (run, demo, config), shared with the TUI
 pub mod config; // profiles, XDG paths, budgets; errors name the file and key
@@ -13,5 +15,6 @@ pub mod iceberg; // Iceberg planning shared by every path: lazy table loading, s
 pub mod lake; // the local Iceberg warehouse: catalog, table definitions, demo generator
 pub mod library; // saved queries: header, typed parameters and their binding
 pub mod quality; // data-quality checks: load, run, classify, report
+pub mod run; // the one run pipeline: bind, estimate, gate, execute, sinks, ledger; engines open and close
 pub mod sqltext; // SQL tokens with byte offsets, shared by rewrites
 pub mod tui; // the workbench: state/update, runtime, keymap, themes, views

@@ -5,10 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use fathom::commands::{chart_cmd, check_cmd, config_cmd, demo_cmd, estimate_cmd, run_cmd};
+use fathom::commands::{attach_cmd, cache_cmd, chart_cmd, check_cmd, config_cmd, demo_cmd, estimate_cmd, history_cmd, run_cmd};
 use fathom::config::{Config, Paths};
 use fathom::error::{FathomError, Result};
-use fathom::lake::demo::{self, DemoOptions};
 
 #[derive(Parser)]
 #[command(name = "fathom", version, about = "A terminal workbench for the Iceberg + PostgreSQL investment lake, with Athena cost estimates before you run")]
@@ -60,6 +59,9 @@ enum Command {
         /// set read_only = false)
         #[arg(long)]
         write: bool,
+        /// Run it even when the result cache has it (see `fathom cache`).
+        #[arg(long)]
+        no_cache: bool,
     },
     /// The run ledger: every run with its estimate, actual bytes and cost
     History {
@@ -121,6 +123,12 @@ enum Command {
         /// raw | rebased (to 100 at the first point) | log | drawdown (from the running peak)
         #[arg(long, value_name = "VIEW")]
         view: Option<String>,
+        /// Run it without asking above confirm_above_usd, or without an estimate.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Allow a run above refuse_above_usd up to this many dollars.
+        #[arg(long, value_name = "USD")]
+        max_cost: Option<f64>,
     },
     /// Build the demo lake: every lake-spec table as a local Iceberg warehouse
     Demo {
@@ -174,6 +182,23 @@ enum Command {
     },
     /// Show the config file, profiles and data paths
     Config,
+    /// The result cache: `stats` (entries, size, where) or `clear`.
+    Cache {
+        /// stats | clear
+        #[arg(default_value = "stats")]
+        action: String,
+    },
+    /// Follow a query an earlier fathom left running on its server (its terminal went away)
+    /// to its end, and print or write its rows; `fathom history` lists them.
+    Attach {
+        /// The query's id on the server (Athena's QueryExecutionId).
+        query_id: String,
+        /// table | csv | json | parquet | arrow
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
+    },
 }
 
 async fn dispatch(cli: Cli) -> Result<ExitCode> {
@@ -188,28 +213,20 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::History { cost, since, format }) => {
-            let since = since
-                .map(|d| {
-                    chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                        .map_err(|_| FathomError::Other(format!("--since '{d}': expected a date YYYY-MM-DD")))
-                })
-                .transpose()?;
-            let runs = fathom::history::read(&config.paths.state_dir, since)?;
-            match format.as_deref() {
-                Some("json") => {
-                    for r in &runs {
-                        println!("{}", serde_json::to_string(r).map_err(|e| FathomError::Other(e.to_string()))?);
-                    }
-                }
-                None | Some("text") if cost => print!("{}", fathom::history::render_spend(&runs)),
-                None | Some("text") => print!("{}", fathom::history::render_runs(&runs)),
-                Some(f) => return Err(FathomError::Other(format!("--format '{f}': expected text or json"))),
-            }
+            print!("{}", history_cmd::run(&config, &history_cmd::HistoryArgs { cost, since, format })?);
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Run { query, profile, engine, params, format, output, max_cost, yes, stats, write }) => {
-            let args = run_cmd::RunArgs { query, params, format, output, profile, engine, max_cost, yes, stats, write };
+        Some(Command::Run { query, profile, engine, params, format, output, max_cost, yes, stats, write, no_cache }) => {
+            let args = run_cmd::RunArgs { query, params, format, output, profile, engine, max_cost, yes, stats, write, no_cache };
             run_cmd::run(&config, &args).await.map(|()| ExitCode::SUCCESS)
+        }
+        Some(Command::Cache { action }) => {
+            print!("{}", cache_cmd::run(&config, &action)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Attach { query_id, format, output }) => {
+            let args = attach_cmd::AttachArgs { query_id, format, output };
+            attach_cmd::run(&config, &args).await.map(|()| ExitCode::SUCCESS)
         }
         Some(Command::Check { profile, format, as_of, dir }) => {
             let args = check_cmd::CheckArgs { profile, format: Some(format), as_of, dir };
@@ -220,36 +237,16 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             let args = estimate_cmd::EstimateArgs { query, params, profile, format, files };
             estimate_cmd::run(&config, &args).await.map(|()| ExitCode::SUCCESS)
         }
-        Some(Command::Chart { query, profile, params, width, height, ascii, x, y, series, view }) => {
-            let args = chart_cmd::ChartArgs { query, params, profile, width, height, ascii, x, y, series, view };
+        Some(Command::Chart { query, profile, params, width, height, ascii, x, y, series, view, yes, max_cost }) => {
+            let args = chart_cmd::ChartArgs { query, params, profile, width, height, ascii, x, y, series, view, yes, max_cost };
             let text = chart_cmd::run(&config, &args).await?;
             std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())
                 .map_err(|e| FathomError::io("writing the chart", e))
                 .map(|()| ExitCode::SUCCESS)
         }
         Some(Command::Demo { scale, warehouse, force, seed, as_of, inject_faults, postgres, athena_upload, profile }) => {
-            let scale = demo::parse_scale(&scale)
-                .ok_or_else(|| FathomError::Other(format!("--scale '{scale}': expected small, seed or large")))?;
-            let end = match as_of {
-                Some(d) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                    .map_err(|_| FathomError::Other(format!("--as-of '{d}': expected a date YYYY-MM-DD")))?,
-                None => demo::default_end(),
-            };
-            if let Some(url) = postgres {
-                let spec = fathom::lake::generate::DemoSpec { scale, seed, end };
-                print!("{}", demo_cmd::run_postgres(&url, spec).await?);
-                return Ok(ExitCode::SUCCESS);
-            }
-            if let Some(s3) = athena_upload {
-                let spec = fathom::lake::generate::DemoSpec { scale, seed, end };
-                print!("{}", demo_cmd::run_athena(&config, profile.as_deref(), &s3, spec, force).await?);
-                return Ok(ExitCode::SUCCESS);
-            }
-            let is_default = warehouse.is_none();
-            let dir = warehouse.unwrap_or_else(|| config.paths.demo_dir());
-            let opts = DemoOptions { scale, seed, end, dir, force, inject_faults };
-            let summary = demo_cmd::run(&opts).await?;
-            print!("{}", demo_cmd::render(&opts, &summary, is_default));
+            let args = demo_cmd::DemoArgs { scale, warehouse, force, seed, as_of, inject_faults, postgres, athena_upload, profile };
+            print!("{}", demo_cmd::dispatch(&config, args).await?);
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -15,7 +15,7 @@ use arrow::datatypes::{DataType, Date32Type, Decimal128Type, Int64Type};
 use aws_sdk_athena::types::{QueryExecutionState, ResultConfiguration, WorkGroupConfiguration};
 use common::aws::{Moto, RESULTS_BUCKET};
 use fathom::config::{AthenaResults, Budget};
-use fathom::engine::athena::{AthenaEngine, Via, finish_stops};
+use fathom::engine::athena::{AthenaEngine, Via};
 use fathom::engine::{Engine, Progress, ProgressFn, collect};
 use fathom::library::ParamValue;
 
@@ -155,7 +155,7 @@ async fn queued_and_running_are_reported_and_a_dropped_query_is_stopped_on_the_s
     assert_eq!(state, "QUEUED");
     task.abort();
     assert!(task.await.unwrap_err().is_cancelled());
-    finish_stops(Duration::from_secs(10)).await;
+    assert_eq!(engine.close(Duration::from_secs(10)).await, 0, "the dropped query was no longer in flight: its stop was already sent");
     let out = engine.clients().athena.get_query_execution().query_execution_id(id.unwrap()).send().await.unwrap();
     let state = out.query_execution().unwrap().status().unwrap().state().cloned();
     assert_eq!(state, Some(QueryExecutionState::Cancelled), "StopQueryExecution reached the server");
@@ -453,6 +453,7 @@ async fn the_workbench_executor_on_an_athena_profile() {
         given: vec![],
         row_cap: 100,
         estimate: None,
+        cached: false,
     });
     let mut states = Vec::new();
     loop {

@@ -5,10 +5,11 @@
 mod tui_common;
 
 use fathom::estimate::Estimate;
+use fathom::run::Gate;
 use fathom::tui::state::{Action, Effect, EstimatePurpose, EstimateState, Overlay, Priced, RunState, State};
 use fathom::tui::update::update;
 
-use tui_common::{answer, estimate, press, state, typ};
+use tui_common::{UNPRICED, answer, answer_with, estimate, press, state, typ};
 
 const GIB: u64 = 1 << 30;
 
@@ -50,7 +51,7 @@ fn below_confirm_runs_once_the_estimate_is_in_and_reuses_the_live_one() {
     assert!(s.tabs[0].pending.as_ref().is_some_and(|p| p.id == run));
     assert!(matches!(s.tabs[0].run, RunState::Idle));
     let cheap = estimate(&[("market_data.us_stocks_price", 66 * 1024)], &s.budget);
-    let fx = answer(&mut s, fx, Ok(Some(cheap.clone())));
+    let fx = answer(&mut s, fx, Ok(cheap.clone()));
     assert_eq!(runs(&fx), vec![priced(&cheap)]);
     assert!(s.overlay.is_none() && s.tabs[0].pending.is_none());
     assert!(matches!(s.tabs[0].run, RunState::Running { id, .. } if id == run));
@@ -70,10 +71,11 @@ fn above_confirm_asks_y_runs_and_n_runs_nothing() {
     let (mut s, fx) = typed_and_run("SELECT * FROM market_data.us_stocks_price");
     let dear = estimate(&[("market_data.us_stocks_price", 30 * GIB), ("reference.tb_meta", 4096)], &s.budget);
     assert!(dear.cost_usd > 0.10 && dear.cost_usd < 5.0, "{}", dear.cost_usd);
-    let fx = answer(&mut s, fx, Ok(Some(dear.clone())));
+    let fx = answer(&mut s, fx, Ok(dear.clone()));
     assert!(runs(&fx).is_empty(), "{fx:?}");
     let d = dialog(&s);
-    assert!(!d.refuse && d.limit == 0.10 && d.estimate.tables.len() == 2);
+    assert!(!d.refuse() && d.gate == Gate::Ask { usd: dear.cost_usd, limit: 0.10 });
+    assert_eq!(d.estimate.as_ref().map(|e| e.tables.len()), Ok(2));
     // n: nothing runs; the ledger gets the declined run, as `fathom run` writes it.
     let fx = press(&mut s, "n");
     assert!(s.overlay.is_none() && runs(&fx).is_empty());
@@ -98,8 +100,8 @@ fn above_refuse_runs_only_when_the_amount_shown_is_typed() {
     let (mut s, fx) = typed_and_run("SELECT * FROM market_data.us_stocks_price");
     let huge = estimate(&[("market_data.us_stocks_price", 2560 * GIB)], &s.budget);
     assert_eq!(fathom::estimate::bill::human_usd(huge.cost_usd), "$12.50");
-    answer(&mut s, fx, Ok(Some(huge.clone())));
-    assert!(dialog(&s).refuse);
+    answer(&mut s, fx, Ok(huge.clone()));
+    assert!(dialog(&s).refuse());
     // y alone does not run it: the amount must be typed.
     assert!(runs(&press(&mut s, "y")).is_empty());
     assert!(dialog(&s).error.as_deref().is_some_and(|e| e.contains("type 12.50")), "{:?}", dialog(&s).error);
@@ -121,33 +123,45 @@ fn above_refuse_runs_only_when_the_amount_shown_is_typed() {
 }
 
 #[test]
-fn unpriced_and_failed_estimates_run_without_a_dialog() {
-    // A PostgreSQL profile: its estimate has no price, so the run starts at once.
+fn unpriced_engines_run_at_once_and_failed_estimates_ask_first() {
+    // A PostgreSQL profile: its engine is not billed per byte, so the run starts at once,
+    // whatever its plan cost.
     let mut s = state(false);
     s.engines.insert("meta".into(), "postgres".into());
     s.tabs[0].profile = "meta".into();
+    s.budget.confirm_above_usd = Some(0.0);
     press(&mut s, "f3");
     typ(&mut s, "SELECT * FROM tb_universe");
     let fx = press(&mut s, "f5");
-    assert!(!fx.iter().any(|e| matches!(e, Effect::Estimate { .. })), "{fx:?}");
-    assert_eq!(runs(&fx), vec![None]);
-
-    // An estimate without dollars (PostgreSQL's plan cost) never asks.
-    let (mut s, fx) = typed_and_run("SELECT 1");
-    s.budget.confirm_above_usd = Some(0.0);
     let plan = fathom::estimate::PgPlanCost { rows: 1_000_000, total_cost: 1e9 };
     let unpriced = Estimate::postgres(Some(plan), &s.budget, None);
-    let fx = answer(&mut s, fx, Ok(Some(unpriced)));
+    let fx = answer_with(&mut s, fx, Ok(unpriced), Some(UNPRICED));
     assert_eq!(runs(&fx), vec![None]);
     assert!(s.overlay.is_none());
+    // Known now: the next run of it reuses the live estimate and starts at once.
+    assert_eq!(runs(&press(&mut s, "f5")), vec![None]);
 
-    // A failed estimate runs as before, and says why there was no price.
+    // A priced engine that cannot estimate: it fails closed, the dialog asks first.
     let (mut s, fx) = typed_and_run("SELECT nonsense(");
     let fx = answer(&mut s, fx, Err("SQL syntax error at line 1:16: Expected: an expression".into()));
-    assert_eq!(runs(&fx), vec![None]);
-    let notice = s.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
-    assert!(notice.contains("no estimate was possible") && notice.contains("syntax error"), "{notice}");
+    assert!(runs(&fx).is_empty(), "never runs unpriced without asking: {fx:?}");
+    assert!(matches!(&dialog(&s).gate, Gate::CannotPrice(why) if why.contains("syntax error")));
     assert!(matches!(&s.tabs[0].estimate, EstimateState::Failed(_, e) if e.contains("syntax error")));
+    // Enter (the reflex) does not run it; only y does.
+    assert!(runs(&press(&mut s, "enter")).is_empty());
+    assert!(dialog(&s).error.as_deref().is_some_and(|e| e.contains("press y")));
+    assert_eq!(runs(&press(&mut s, "y")), vec![None]);
+    // Declining records it.
+    let (mut s, fx) = typed_and_run("SELECT nonsense(");
+    answer(&mut s, fx, Err("boom".into()));
+    let fx = press(&mut s, "esc");
+    assert!(matches!(&fx[..], [Effect::NotRun { outcome, estimate: None, .. }] if outcome.contains("declined to run it unpriced")), "{fx:?}");
+
+    // The engine did not open: nothing to run on, nothing runs; the notice says why.
+    let (mut s, fx) = typed_and_run("SELECT 1");
+    let fx = answer_with(&mut s, fx, Err("profile 'meta' did not open: connection refused".into()), None);
+    assert!(runs(&fx).is_empty() && s.overlay.is_none());
+    assert!(s.notice.as_ref().is_some_and(|n| n.text.contains("connection refused")));
 }
 
 #[test]
@@ -157,13 +171,34 @@ fn cancel_while_the_price_is_checked_runs_nothing() {
     assert!(press(&mut s, "ctrl-c").is_empty());
     assert!(s.tabs[0].pending.is_none());
     let cheap = estimate(&[("reference.tb_meta", 1)], &s.budget);
-    assert!(runs(&answer(&mut s, fx, Ok(Some(cheap)))).is_empty(), "the late estimate starts nothing");
+    assert!(runs(&answer(&mut s, fx, Ok(cheap))).is_empty(), "the late estimate starts nothing");
     assert!(matches!(s.tabs[0].run, RunState::Idle));
     // A stale pre-run reply (the run was asked again since) is dropped too.
     let first = press(&mut s, "f5");
     let second = press(&mut s, "f5");
     let cheap = estimate(&[("reference.tb_meta", 1)], &s.budget);
-    assert!(runs(&answer(&mut s, first, Ok(Some(cheap.clone())))).is_empty());
-    assert_eq!(runs(&answer(&mut s, second, Ok(Some(cheap)))).len(), 1);
+    assert!(runs(&answer(&mut s, first, Ok(cheap.clone()))).is_empty());
+    assert_eq!(runs(&answer(&mut s, second, Ok(cheap))).len(), 1);
     let _ = update(&mut s, Action::Tick);
+}
+
+#[test]
+fn a_cached_answer_runs_at_once_for_nothing() {
+    let (mut s, fx) = typed_and_run("SELECT * FROM market_data.us_stocks_price");
+    let dear = estimate(&[("market_data.us_stocks_price", 30 * GIB)], &s.budget);
+    assert!(dear.cost_usd > 0.10, "above confirm_above_usd");
+    let mut out = Vec::new();
+    for e in fx {
+        match e {
+            Effect::Estimate { tab, key, purpose: purpose @ EstimatePurpose::PreRun { .. }, .. } => {
+                let caps = Some(tui_common::PRICED);
+                out.extend(update(&mut s, Action::EstimateDone { tab, key, purpose, result: Ok(dear.clone()), caps, cached: true }));
+            }
+            other => out.push(other),
+        }
+    }
+    assert!(s.overlay.is_none(), "no question for a cached answer");
+    let started: Vec<(Option<Priced>, bool)> =
+        out.iter().filter_map(|e| if let Effect::RunQuery { estimate, cached, .. } = e { Some((*estimate, *cached)) } else { None }).collect();
+    assert_eq!(started, vec![(Some(Priced { bytes: 0, cost_usd: 0.0 }), true)]);
 }

@@ -148,7 +148,7 @@ fn budget_dialog_shows_the_amount_tables_and_warnings() {
     dear.tables[0].partitions_kept = 24;
     dear.warnings.insert(0, "no filter on partition column trade_month of market_data.us_stocks_price: all 24 partitions are read".into());
     dear.warnings.insert(1, "SELECT * reads all 7 columns of market_data.us_stocks_price; name only the columns you need".into());
-    tui_common::answer(&mut s, fx, Ok(Some(dear)));
+    tui_common::answer(&mut s, fx, Ok(dear));
     assert!(matches!(s.overlay, Some(Overlay::Budget(_))));
     let small = render(&mut s, 80, 24);
     assert!(small.contains("$0.1465 to scan 30.0 GB") && small.contains("above confirm_above_usd $0.1000"), "{small}");
@@ -161,7 +161,7 @@ fn budget_dialog_shows_the_amount_tables_and_warnings() {
     typ(&mut s, " -- all of it");
     let fx = press(&mut s, "f5");
     let huge = tui_common::estimate(&[("market_data.us_stocks_price", 2560 << 30)], &s.budget);
-    tui_common::answer(&mut s, fx, Ok(Some(huge)));
+    tui_common::answer(&mut s, fx, Ok(huge));
     typ(&mut s, "12");
     press(&mut s, "enter");
     let small = render(&mut s, 80, 24);
@@ -205,6 +205,8 @@ fn history_pane_lists_the_ledger_and_the_selected_run() {
         cost_usd: actual.map(|b| fathom::estimate::bill::cost_usd(b, 5.0)),
         estimated_cost_usd: Some(0.0000476837158203125),
         outcome: outcome.into(),
+        query_id: None,
+        saved_usd: None,
     };
     let ledger = vec![
         run("2024-12-30T08:00:00Z", "SELECT ticker, name FROM reference.tb_meta", Some(120), Some(5_321), "ok"),

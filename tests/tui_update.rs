@@ -222,22 +222,22 @@ fn edits_are_autosaved_soon_and_estimated_after_a_pause() {
     assert!(matches!(&s.tabs[0].estimate, EstimateState::Pending(k) if k.sql == "SELECT 42"), "{:?}", s.tabs[0].estimate);
     let fx = tick_after(&mut s, Duration::from_millis(400));
     let saved = fx.iter().find_map(|e| match e {
-        Effect::Autosave(session) => Some(session.clone()),
+        Effect::Autosave { session, .. } => Some(session.clone()),
         _ => None,
     });
     let saved = saved.expect("autosave within a second of the edit");
     assert_eq!(saved.tabs[0].text, "SELECT 42");
     assert!(tick_after(&mut s, Duration::from_secs(5)).is_empty(), "nothing new to save");
-    // The estimate slot: no estimator yet shows "—".
+    // The estimate slot: only the reply for the current text counts.
     let tab = s.tabs[0].id;
     let EstimateState::Pending(key) = s.tabs[0].estimate.clone() else { panic!("pending") };
     let purpose = EstimatePurpose::Live;
     let mut stale = key.clone();
     stale.sql = "SELECT 4".into();
-    update(&mut s, Action::EstimateDone { tab, key: stale, purpose, result: Ok(None) });
+    update(&mut s, Action::EstimateDone { tab, key: stale, purpose, result: Err("old".into()), caps: None, cached: false });
     assert!(matches!(s.tabs[0].estimate, EstimateState::Pending(_)), "a reply for an older text is dropped");
-    update(&mut s, Action::EstimateDone { tab, key, purpose, result: Ok(None) });
-    assert_eq!(s.tabs[0].estimate, EstimateState::None);
+    update(&mut s, Action::EstimateDone { tab, key, purpose, result: Err("no table".into()), caps: None, cached: false });
+    assert!(matches!(&s.tabs[0].estimate, EstimateState::Failed(_, why) if why == "no table"));
 }
 
 #[test]
@@ -274,7 +274,73 @@ fn tabs_help_profiles_and_quit() {
     assert!(s.overlay.is_none());
     let fx = press(&mut s, "ctrl-q");
     assert!(s.quit);
-    assert!(matches!(&fx[..], [Effect::Autosave(_), Effect::Quit]), "{fx:?}");
+    assert!(matches!(&fx[..], [Effect::Autosave { .. }, Effect::Quit { leave: false }]), "{fx:?}");
+}
+
+#[test]
+fn quitting_with_queries_running_asks_to_stop_or_leave_them() {
+    let running = || {
+        let mut s = state(false);
+        press(&mut s, "f3");
+        typ(&mut s, "SELECT 1");
+        press_run(&mut s, "f5");
+        assert!(matches!(s.tabs[0].run, RunState::Running { .. }));
+        s
+    };
+    // Enter (the default) stops them, then quits.
+    let mut s = running();
+    assert!(press(&mut s, "ctrl-q").is_empty(), "nothing happens before the answer");
+    assert!(matches!(s.overlay, Some(Overlay::Quit { running: 1 })) && !s.quit);
+    let fx = press(&mut s, "enter");
+    assert!(s.quit && matches!(&fx[..], [Effect::Autosave { .. }, Effect::Quit { leave: false }]), "{fx:?}");
+    // l leaves them running on their servers.
+    let mut s = running();
+    press(&mut s, "ctrl-q");
+    let fx = press(&mut s, "l");
+    assert!(s.quit && matches!(&fx[..], [Effect::Autosave { .. }, Effect::Quit { leave: true }]), "{fx:?}");
+    // Esc stays, with the query still running.
+    let mut s = running();
+    press(&mut s, "ctrl-q");
+    assert!(press(&mut s, "esc").is_empty());
+    assert!(!s.quit && s.overlay.is_none() && matches!(s.tabs[0].run, RunState::Running { .. }));
+    // Autosaves are numbered, so a late one never replaces the one written at quit.
+    let mut s = running();
+    let gens: Vec<u64> = [s.autosave(), s.autosave()]
+        .iter()
+        .filter_map(|e| if let Effect::Autosave { generation, .. } = e { Some(*generation) } else { None })
+        .collect();
+    assert!(gens[0] < gens[1], "{gens:?}");
+}
+
+#[test]
+fn queries_left_running_by_the_last_session_are_offered_and_reattached() {
+    let mut s = state(false);
+    let info = fathom::run::ledger::RunInfo {
+        time: "2026-11-30T09:00:00Z".parse().unwrap(),
+        profile: "prod",
+        engine: "athena",
+        sql: "SELECT 7 AS n",
+        given: &[],
+        estimate: None,
+    };
+    let left = fathom::run::ledger::detached(fathom::run::ledger::begin(info), "q-1234567890", Duration::from_secs(3));
+    update(&mut s, Action::Detached(Ok(vec![left])));
+    assert!(matches!(&s.overlay, Some(Overlay::Detached(o)) if o.runs.len() == 1));
+    let fx = press(&mut s, "enter");
+    assert!(s.overlay.is_none());
+    let attach = fx.iter().find_map(|e| match e {
+        Effect::Attach { id, profile, query_id, sql, .. } => Some((*id, profile.clone(), query_id.clone(), sql.clone())),
+        _ => None,
+    });
+    let (id, profile, query_id, sql) = attach.expect("an attach effect");
+    assert_eq!((profile.as_str(), query_id.as_str(), sql.as_str()), ("prod", "q-1234567890", "SELECT 7 AS n"));
+    let tab = &s.tabs[s.active];
+    assert!(matches!(tab.run, RunState::Running { id: r, .. } if r == id), "the new tab shows it running");
+    assert_eq!(tab.text(), "SELECT 7 AS n");
+    // An empty list asks nothing.
+    let mut s = state(false);
+    update(&mut s, Action::Detached(Ok(vec![])));
+    assert!(s.overlay.is_none());
 }
 
 #[test]
@@ -454,6 +520,8 @@ mod history {
             cost_usd: Some(0.000048),
             estimated_cost_usd: Some(0.000048),
             outcome: outcome.into(),
+            query_id: None,
+            saved_usd: None,
         }
     }
 
@@ -530,7 +598,7 @@ fn a_running_query_shows_what_its_engine_reports_and_named_queries_join_the_brow
     update(&mut s, Action::NamedQueries { profile: "prod".into(), result: Ok(vec![q]) });
     let found: Vec<usize> = s.browser.items.iter().enumerate().filter(|(_, i)| i.group == "athena:prod").map(|(n, _)| n).collect();
     assert_eq!(found.len(), 1, "a reload replaces, never duplicates");
-    fathom::tui::update_panes::open_query(&mut s, found[0]);
+    fathom::tui::update::panes::open_query(&mut s, found[0]);
     let tab = s.tab().unwrap();
     assert_eq!((tab.title.as_str(), tab.profile.as_str()), ("nav by day", "prod"), "opens on its own profile");
     assert!(tab.text().ends_with("SELECT * FROM portfolio.tb_nav"));

@@ -3,7 +3,6 @@
 
 use crate::chart::{ChartSpec, ChartView, GlyphMode, ViewMode, chart_text};
 use crate::config::Config;
-use crate::engine::collect;
 use crate::error::{FathomError, Result};
 
 use super::run_cmd::load_query;
@@ -20,6 +19,10 @@ pub struct ChartArgs {
     pub y: Option<String>,
     pub series: Option<String>,
     pub view: Option<String>,
+    /// Run it without asking above `confirm_above_usd`, or without an estimate.
+    pub yes: bool,
+    /// Allow a run above `refuse_above_usd` up to this many dollars.
+    pub max_cost: Option<f64>,
 }
 
 impl Default for ChartArgs {
@@ -35,6 +38,8 @@ impl Default for ChartArgs {
             y: None,
             series: None,
             view: None,
+            yes: false,
+            max_cost: None,
         }
     }
 }
@@ -57,11 +62,12 @@ pub async fn run(config: &Config, args: &ChartArgs) -> Result<String> {
         None => ChartSpec::default(),
     };
     let spec = header_spec.with_overrides(args.x.as_deref(), args.y.as_deref(), args.series.as_deref());
-    let super::Prepared { engine, bound, .. } =
-        super::prepare(config, &query, &args.params, args.profile.as_deref(), false).await?;
-    let stream = engine.execute(&bound.sql, &bound.values).await?;
-    let collected = collect(stream, config.row_cap).await?;
-    let (batches, truncated) = (collected.batches, collected.truncated);
+    let allowance = crate::run::Allowance { yes: args.yes, max_cost: args.max_cost };
+    let req = super::Request { query: &query, params: &args.params, profile: args.profile.as_deref(), write: false, allowance, no_cache: false };
+    let cap = config.row_cap;
+    let ran = super::run_query(config, req, |_| crate::engine::no_progress(), |schema| Ok(crate::run::sink::Capped::new(cap, schema.clone()))).await?;
+    let truncated = ran.sink.truncated();
+    let batches = ran.sink.batches;
     if truncated {
         eprintln!("fathom: charting the first {} rows only (row_cap in the config)", config.row_cap);
     }

@@ -131,3 +131,43 @@ pub async fn run_athena(
     let _ = writeln!(out, "try: fathom estimate --profile {name} \"SELECT ticker, close FROM market_data.us_stocks_price WHERE trade_date >= DATE '2024-01-02'\"");
     Ok(out)
 }
+
+/// What `fathom demo` was asked for, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct DemoArgs {
+    pub scale: String,
+    pub warehouse: Option<std::path::PathBuf>,
+    pub force: bool,
+    pub seed: u64,
+    pub as_of: Option<String>,
+    pub inject_faults: bool,
+    pub postgres: Option<String>,
+    pub athena_upload: Option<String>,
+    pub profile: Option<String>,
+}
+
+/// `fathom demo`: the local lake, or the PostgreSQL tables, or the lake uploaded to Athena;
+/// returns the text to print.
+pub async fn dispatch(config: &crate::config::Config, args: DemoArgs) -> Result<String> {
+    use crate::error::FathomError;
+    use crate::lake::demo;
+    let scale = demo::parse_scale(&args.scale)
+        .ok_or_else(|| FathomError::Other(format!("--scale '{}': expected small, seed or large", args.scale)))?;
+    let end = match &args.as_of {
+        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|_| FathomError::Other(format!("--as-of '{d}': expected a date YYYY-MM-DD")))?,
+        None => demo::default_end(),
+    };
+    let spec = crate::lake::generate::DemoSpec { scale, seed: args.seed, end };
+    if let Some(url) = &args.postgres {
+        return run_postgres(url, spec).await;
+    }
+    if let Some(s3) = &args.athena_upload {
+        return run_athena(config, args.profile.as_deref(), s3, spec, args.force).await;
+    }
+    let is_default = args.warehouse.is_none();
+    let dir = args.warehouse.unwrap_or_else(|| config.paths.demo_dir());
+    let opts = DemoOptions { scale, seed: args.seed, end, dir, force: args.force, inject_faults: args.inject_faults };
+    let summary = run(&opts).await?;
+    Ok(render(&opts, &summary, is_default))
+}

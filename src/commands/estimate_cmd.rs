@@ -19,8 +19,9 @@ pub struct EstimateArgs {
 /// Plans the estimate of a query (SQL text or a saved query file).
 pub async fn estimate(config: &Config, args: &EstimateArgs) -> Result<Estimate> {
     let query = load_query(&args.query)?;
-    let super::Prepared { engine, bound, .. } =
-        super::prepare(config, &query, &args.params, args.profile.as_deref(), false).await?;
+    let given = super::run_cmd::parse_params(&args.params)?;
+    let (_, engine) = super::open_engine(config, args.profile.as_deref()).await?;
+    let bound = crate::library::bind(&query.sql, &query.header.params, &given, engine.placeholder_style())?;
     let budget = config.profile(args.profile.as_deref())?.1.budget(&config.budget);
     engine.estimate(&bound.sql, &bound.values, &budget, args.files).await
 }

@@ -1,19 +1,17 @@
 //! `fathom run`: one query, its parameters bound, the result printed or written.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use crate::config::Config;
-use crate::engine::{Progress, ProgressFn, collect, no_progress};
+use crate::engine::{Engine, Progress, ProgressFn, no_progress};
 use crate::error::{FathomError, Result};
-use crate::estimate::bill::{cost_usd, human_bytes, human_usd};
-use crate::estimate::{Estimate, Verdict};
+use crate::estimate::bill::human_bytes;
 use crate::export::{self, Format};
-use crate::history::{self, Run};
 use crate::library::{Header, parse_header};
+use crate::run::sink::{Capped, Sink, Stream};
+use crate::run::{self, Allowance, Drained};
 
 /// SQL from the command line or a saved query file, with its header.
 #[derive(Debug, Clone)]
@@ -71,9 +69,11 @@ pub struct RunArgs {
     pub stats: bool,
     /// Allow a statement that writes (PostgreSQL; the profile must set read_only = false).
     pub write: bool,
+    /// Run it even when the result cache has it.
+    pub no_cache: bool,
 }
 
-fn pick_format(args: &RunArgs) -> Result<Format> {
+pub(crate) fn pick_format(args: &RunArgs) -> Result<Format> {
     if let Some(f) = &args.format {
         return Format::parse(f)
             .ok_or_else(|| FathomError::Other(format!("--format '{f}': expected table, csv, json, parquet or arrow")));
@@ -85,42 +85,47 @@ fn pick_format(args: &RunArgs) -> Result<Format> {
     Ok(if std::io::stdout().is_terminal() { Format::Table } else { Format::Csv })
 }
 
-/// Applies the budget to an estimate: Ok to run, or the refusal.
-fn check_budget(config: &Config, args: &RunArgs, e: &Estimate) -> Result<()> {
-    let cost = human_usd(e.cost_usd);
-    match e.verdict(&config.budget) {
-        Verdict::Run => Ok(()),
-        Verdict::Refuse(limit) => match args.max_cost {
-            Some(max) if max >= e.cost_usd => Ok(()),
-            Some(max) => Err(FathomError::Other(format!(
-                "refused: the estimate {cost} is above --max-cost {}; raise --max-cost to at least {:.6}",
-                human_usd(max),
-                e.cost_usd
-            ))),
-            None => Err(FathomError::Other(format!(
-                "refused: the estimate {cost} ({} scanned) is above refuse_above_usd {}; run `fathom estimate` to see why, or pass --max-cost {:.6} to run it anyway",
-                human_bytes(e.total_bytes),
-                human_usd(limit),
-                e.cost_usd
-            ))),
-        },
-        Verdict::Confirm(limit) => {
-            if args.yes || args.max_cost.is_some_and(|m| m >= e.cost_usd) {
-                return Ok(());
-            }
-            if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
-                eprint!("The estimate is {cost} ({} scanned), above confirm_above_usd {}. Run it? [y/N] ", human_bytes(e.total_bytes), human_usd(limit));
-                let mut answer = String::new();
-                let _ = std::io::stdin().read_line(&mut answer);
-                if matches!(answer.trim(), "y" | "Y" | "yes") {
-                    return Ok(());
-                }
-                return Err(FathomError::Other("not run: declined at the confirmation".into()));
-            }
-            eprintln!("fathom: the estimate {cost} is above confirm_above_usd {} (not asking: no terminal)", human_usd(limit));
-            Ok(())
+/// Where the rows go: a table on a terminal (capped at `row_cap`), or every row streamed to
+/// the output file or the pipe.
+pub(crate) enum Out {
+    Table(Capped),
+    Stream(Box<Stream<Box<dyn Write + Send>>>),
+}
+
+impl Sink for Out {
+    fn push(&mut self, batch: &arrow::record_batch::RecordBatch) -> Result<()> {
+        match self {
+            Out::Table(c) => c.push(batch),
+            Out::Stream(s) => s.push(batch),
         }
     }
+}
+
+/// The sink for a run's rows, from its schema.
+pub(crate) fn out(format: Format, output: Option<&Path>, row_cap: usize, schema: &arrow::datatypes::SchemaRef) -> Result<Out> {
+    Ok(match (format, output) {
+        (Format::Table, _) => Out::Table(Capped::new(row_cap, schema.clone())),
+        (_, Some(path)) => {
+            let file = std::fs::File::create(path).map_err(|e| FathomError::io(format!("creating {}", path.display()), e))?;
+            let out: Box<dyn Write + Send> = Box::new(std::io::BufWriter::new(file));
+            Out::Stream(Box::new(Stream::new(format, schema, out)?))
+        }
+        (_, None) => {
+            let out: Box<dyn Write + Send> = Box::new(std::io::stdout());
+            Out::Stream(Box::new(Stream::new(format, schema, out)?))
+        }
+    })
+}
+
+/// The spinner's progress line on a terminal (silent when piped).
+pub(crate) fn progress_line(engine: &dyn Engine) -> (Option<indicatif::ProgressBar>, ProgressFn) {
+    let Some(bar) = std::io::stderr().is_terminal().then(super::spinner) else { return (None, no_progress()) };
+    let (shown, kind) = (bar.clone(), engine.kind());
+    let progress: ProgressFn = Arc::new(move |p: Progress| {
+        let scanned = p.scanned_bytes.filter(|b| *b > 0).map(|b| format!(" · scanned {}", human_bytes(b))).unwrap_or_default();
+        shown.set_message(format!("{kind} {} {:.1} s{scanned} (Ctrl-C stops it)", p.state, p.elapsed.as_secs_f64()));
+    });
+    (Some(bar), progress)
 }
 
 pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
@@ -131,7 +136,7 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
         )));
     }
     let query = load_query(&args.query)?;
-    let (profile_name, profile) = config.profile(args.profile.as_deref())?;
+    let (_, profile) = config.profile(args.profile.as_deref())?;
     if let Some(e) = &args.engine
         && e != profile.engine_name() {
             return Err(FathomError::Other(format!(
@@ -139,121 +144,78 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
                 profile.engine_name()
             )));
         }
-    if let Some(want) = query.header.engine.as_deref()
-        && want != "any" && want != profile.engine_name() {
-            return Err(FathomError::Other(format!(
-                "this saved query is for the {want} engine, but the profile uses {}; pick a {want} profile with --profile",
-                profile.engine_name()
-            )));
-        }
-    // An Athena profile may set its own price per TB.
-    let config = &Config { budget: profile.budget(&config.budget), ..config.clone() };
-    let super::Prepared { engine, bound, given } =
-        super::prepare(config, &query, &args.params, args.profile.as_deref(), args.write).await?;
-    let mut ledger = Run {
-        time: chrono::Utc::now(),
-        profile: profile_name.to_string(),
-        engine: engine.kind().to_string(),
-        sql: query.sql.clone(),
-        params: given.clone(),
-        rows: None,
-        duration_ms: 0,
-        estimated_bytes: None,
-        actual_bytes: None,
-        cost_usd: None,
-        estimated_cost_usd: None,
-        outcome: "ok".into(),
+    let allowance = Allowance { yes: args.yes, max_cost: args.max_cost };
+    let req = super::Request { query: &query, params: &args.params, profile: args.profile.as_deref(), write: args.write, allowance, no_cache: args.no_cache };
+    let mut spinner = None;
+    let progress = |engine: &dyn Engine| {
+        let (bar, progress) = progress_line(engine);
+        spinner = bar;
+        progress
     };
-    let started = Instant::now();
-    let outcome = async {
-        let estimate = match engine.estimate(&bound.sql, &bound.values, &config.budget, false).await {
-            Ok(e) => e,
-            // Athena can run what the estimate cannot plan (non-Iceberg tables, Trino-only SQL).
-            Err(e) if engine.kind() == "athena" && args.yes => {
-                eprintln!("fathom: warning: no estimate ({e}); running anyway (--yes)");
-                Estimate::unknown(&config.budget)
-            }
-            Err(e) if engine.kind() == "athena" => {
-                return Err(FathomError::Other(format!(
-                    "cannot estimate this query before running it: {e}. Pass --yes to run it on Athena without an estimate"
-                )));
-            }
-            Err(e) => return Err(e),
-        };
-        if estimate.postgres.is_none() {
-            ledger.estimated_bytes = Some(estimate.total_bytes);
-            ledger.estimated_cost_usd = Some(estimate.cost_usd);
-        }
-        if let Err(e) = check_budget(config, args, &estimate) {
-            ledger.outcome = e.to_string();
-            return Err(e);
-        }
-        let spinner = std::io::stderr().is_terminal().then(super::spinner);
-        let progress: ProgressFn = match &spinner {
-            Some(bar) => {
-                let bar = bar.clone();
-                let kind = engine.kind();
-                Arc::new(move |p: Progress| {
-                    let scanned = p.scanned_bytes.filter(|b| *b > 0).map(|b| format!(" · scanned {}", human_bytes(b))).unwrap_or_default();
-                    bar.set_message(format!("{kind} {} {:.1} s{scanned} (Ctrl-C stops it)", p.state, p.elapsed.as_secs_f64()));
-                })
-            }
-            None => no_progress(),
-        };
-        let running = async {
-            let stream = engine.execute_with_progress(&bound.sql, &bound.values, progress).await?;
-            let schema = stream.schema.clone();
-            let result = collect(stream, config.row_cap).await?;
-            Ok::<_, FathomError>((schema, result))
-        };
-        // Ctrl-C drops the running query, which stops it on the server (Athena: StopQueryExecution).
-        let finished = tokio::select! {
-            r = running => Some(r),
-            _ = tokio::signal::ctrl_c() => None,
-        };
-        if let Some(bar) = &spinner {
-            bar.finish_and_clear();
-        }
-        let Some(finished) = finished else {
-            crate::engine::athena::finish_stops(Duration::from_secs(5)).await;
-            ledger.outcome = "cancelled".into();
-            return Err(FathomError::Other("cancelled (Ctrl-C): the query was stopped".into()));
-        };
-        let (schema, result) = finished?;
-        ledger.rows = Some(result.rows() as u64);
-        ledger.actual_bytes = result.scanned_bytes;
-        ledger.cost_usd = result.scanned_bytes.map(|b| cost_usd(b, config.budget.price_per_tb_usd));
-        match &args.output {
-            Some(path) => {
-                let file = std::fs::File::create(path).map_err(|e| FathomError::io(format!("creating {}", path.display()), e))?;
-                export::write(format, &schema, &result.batches, std::io::BufWriter::new(file))?;
-            }
-            None => export::write(format, &schema, &result.batches, std::io::stdout())?,
-        }
-        if result.truncated {
-            eprintln!("fathom: truncated at {} rows (row_cap in the config)", config.row_cap);
-        }
-        if args.stats && let Some(pg) = &estimate.postgres {
-            eprintln!("fathom: {} rows in {} ms; PostgreSQL plan ~{} rows, cost {:.2}", result.rows(), started.elapsed().as_millis(), pg.rows, pg.total_cost);
-        } else if args.stats {
-            eprintln!(
-                "fathom: {} rows in {} ms; estimated {} bytes, scanned {} bytes",
-                result.rows(),
-                started.elapsed().as_millis(),
-                estimate.total_bytes,
-                result.scanned_bytes.map(|b| b.to_string()).unwrap_or_else(|| "?".into())
-            );
-        }
-        Ok(())
+    let output = args.output.as_deref();
+    let ran = super::run_query(config, req, progress, |schema| out(format, output, config.row_cap, schema)).await;
+    if let Some(bar) = &spinner {
+        bar.finish_and_clear();
     }
-    .await;
-    ledger.duration_ms = started.elapsed().as_millis() as u64;
-    if let Err(e) = &outcome
-        && ledger.outcome == "ok" {
-            ledger.outcome = format!("error: {e}");
+    let ran = ran?;
+    finish_output(ran.sink, format, ran.drained.rows)?;
+    if args.stats {
+        match &ran.cached {
+            Some(hit) => eprintln!("{}", cached_line(hit, &ran.drained)),
+            None => eprintln!("{}", stats_line(&ran.prepared, &ran.drained)),
         }
-    if let Err(e) = history::append(&config.paths.state_dir, &ledger) {
-        eprintln!("fathom: warning: {e}");
     }
-    outcome
+    Ok(())
+}
+
+/// Writes the table (capped, saying so) or ends the streamed file.
+pub(crate) fn finish_output(out: Out, format: Format, rows: u64) -> Result<()> {
+    match out {
+        Out::Table(grid) => {
+            export::write(format, &grid.schema, &grid.batches, std::io::stdout())?;
+            if grid.truncated() {
+                eprintln!(
+                    "fathom: showing the first {} of {rows} rows (row_cap in the config; --output FILE.csv writes them all)",
+                    grid.kept()
+                );
+            }
+            Ok(())
+        }
+        Out::Stream(s) => s.finish().map(|_| ()),
+    }
+}
+
+/// `--stats` of a cache hit: `cached (snapshot …, 3 h old) · $0 · saved $0.0123`.
+fn cached_line(hit: &crate::cache::Entry, d: &Drained) -> String {
+    let age = chrono::Utc::now().signed_duration_since(hit.created);
+    let age = match age.num_minutes() {
+        m if m < 1 => format!("{} s", age.num_seconds().max(0)),
+        m if m < 120 => format!("{m} min"),
+        m => format!("{} h", m / 60),
+    };
+    let snaps: Vec<String> = hit.snapshots.iter().map(|(t, id)| format!("{t}@{id}")).collect();
+    let snaps = if snaps.is_empty() { "no table".to_string() } else { snaps.join(", ") };
+    format!(
+        "fathom: {} rows in {} ms; cached (snapshot {snaps}, {age} old) · $0 · saved {}",
+        d.rows,
+        d.elapsed.as_millis(),
+        crate::estimate::bill::human_usd(hit.cost_usd)
+    )
+}
+
+/// `--stats`: rows, time, and the estimate beside what was read.
+fn stats_line(prepared: &run::Prepared, d: &Drained) -> String {
+    let ms = d.elapsed.as_millis();
+    match &prepared.estimate {
+        Ok(e) if e.postgres.is_some() => {
+            let pg = e.postgres.unwrap_or(crate::estimate::PgPlanCost { rows: 0, total_cost: 0.0 });
+            format!("fathom: {} rows in {ms} ms; PostgreSQL plan ~{} rows, cost {:.2}", d.rows, pg.rows, pg.total_cost)
+        }
+        estimate => format!(
+            "fathom: {} rows in {ms} ms; estimated {} bytes, scanned {} bytes",
+            d.rows,
+            estimate.as_ref().map(|e| e.total_bytes.to_string()).unwrap_or_else(|_| "?".into()),
+            d.scanned.map(|b| b.to_string()).unwrap_or_else(|| "?".into())
+        ),
+    }
 }

@@ -61,6 +61,11 @@ impl Engine for LocalEngine {
         "local"
     }
 
+    /// Priced as Athena would bill the same scan; queries end with their stream.
+    fn caps(&self) -> crate::engine::Caps {
+        crate::engine::Caps { priced: true, snapshots: true, ..Default::default() }
+    }
+
     fn placeholder_style(&self) -> PlaceholderStyle {
         PlaceholderStyle::Dollar
     }

@@ -17,6 +17,7 @@ use async_trait::async_trait;
 use futures::Stream;
 
 use crate::config::Budget;
+pub use crate::catalog::{ColumnDetail, NamedQuery, TableDetail, TableInfo};
 use crate::error::Result;
 use crate::estimate::Estimate;
 use crate::library::{ParamValue, PlaceholderStyle};
@@ -54,43 +55,41 @@ pub fn no_progress() -> ProgressFn {
     Arc::new(|_| {})
 }
 
-/// A table the engine can query, for the catalog pane and "did you mean".
-#[derive(Debug, Clone, PartialEq)]
-pub struct TableInfo {
-    pub schema: String,
-    pub name: String,
+/// What an engine can do. Callers ask this, never the engine's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Caps {
+    /// Its estimate is a bill in dollars: budgets apply, and a run it cannot price asks first.
+    pub priced: bool,
+    /// Running a query costs money (not only a price for comparison): unattended runs such
+    /// as the data-quality checks are estimated first and never run above the budget.
+    pub bills: bool,
+    /// It stops a query on a server (not only by dropping a stream).
+    pub server_cancel: bool,
+    /// Its queries can outlive this process: they can be left running (detached) and
+    /// re-attached by id.
+    pub detachable: bool,
+    /// It can run writes when the profile and the run allow them.
+    pub writable: bool,
+    /// It has queries saved on the server (Athena's named queries).
+    pub named_queries: bool,
+    /// Its results are a function of the table snapshots its estimate names, so they can be
+    /// cached under them (Iceberg engines; not PostgreSQL).
+    pub snapshots: bool,
 }
 
-/// One column of a table, as the engine's catalog types it.
+/// A query left running on the server when fathom let go of it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ColumnDetail {
-    pub name: String,
-    /// The engine's own type name: Iceberg's (`long`, `date`, `timestamp`) or PostgreSQL's
-    /// (`integer`, `numeric(38,9)`).
-    pub data_type: String,
-    pub nullable: bool,
-}
-
-/// What the catalog pane shows of one table. Fields an engine does not have are `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TableDetail {
-    pub columns: Vec<ColumnDetail>,
-    /// The default partition spec, one entry per field (`month(trade_date)`,
-    /// `bucket(16, ticker)`); empty when unpartitioned, `None` when the engine has none.
-    pub partition_spec: Option<Vec<String>>,
-    /// Snapshots the table keeps (Iceberg).
-    pub snapshots: Option<usize>,
-    pub current_snapshot: Option<i64>,
-    /// From the current snapshot's summary, when it records them.
-    pub data_files: Option<u64>,
-    pub records: Option<u64>,
-    pub bytes: Option<u64>,
+pub struct Detached {
+    /// The server's id for it (Athena's QueryExecutionId).
+    pub query_id: String,
 }
 
 #[async_trait]
 pub trait Engine: Send + Sync {
-    /// "local", "postgres", "athena".
+    /// "local", "postgres", "athena": a label for the ledger and messages, never a switch.
     fn kind(&self) -> &'static str;
+    /// What this engine supports.
+    fn caps(&self) -> Caps;
     /// How this engine's SQL spells a positional parameter.
     fn placeholder_style(&self) -> PlaceholderStyle;
     /// Runs one statement with bound parameter values (in placeholder order).
@@ -105,14 +104,35 @@ pub trait Engine: Send + Sync {
     async fn estimate(&self, sql: &str, params: &[ParamValue], budget: &Budget, with_files: bool) -> Result<Estimate>;
     /// The tables the engine can see.
     async fn tables(&self) -> Result<Vec<TableInfo>>;
-    /// Queries saved on the server (Athena: the workgroup's named queries); none by default.
-    async fn named_queries(&self) -> Result<Vec<athena::NamedQuery>> {
+    /// Queries saved on the server; none by default.
+    async fn named_queries(&self) -> Result<Vec<NamedQuery>> {
         Ok(vec![])
     }
     /// Columns (and, where the engine has them, partitioning and snapshots) of one table.
     async fn describe(&self, schema: &str, table: &str) -> Result<TableDetail> {
         Err(crate::error::FathomError::Other(format!(
             "describing {schema}.{table} is not supported by the {} engine; run SELECT * FROM {schema}.{table} LIMIT 0 to see its columns",
+            self.kind()
+        )))
+    }
+    /// Stops, on the server, every query this engine started that is still running, and
+    /// waits for the stops to arrive, at most `deadline`. Returns how many it stopped.
+    /// Engines whose queries end with their stream (local, PostgreSQL) have nothing left.
+    async fn close(&self, deadline: Duration) -> usize {
+        let _ = deadline;
+        0
+    }
+    /// Lets go of the queries still running without stopping them (a dropped terminal);
+    /// they keep running on the server and can be re-attached with `attach`. Only engines
+    /// with `caps().detachable` return any; the others' queries stop with their streams.
+    async fn detach(&self) -> Vec<Detached> {
+        vec![]
+    }
+    /// Follows a query that an earlier process started and left running, to its result.
+    async fn attach(&self, query_id: &str, progress: ProgressFn) -> Result<QueryStream> {
+        let _ = progress;
+        Err(crate::error::FathomError::Other(format!(
+            "the {} engine cannot re-attach query {query_id}: its queries end with the process that started them",
             self.kind()
         )))
     }
@@ -169,6 +189,9 @@ mod tests {
     impl Engine for Bare {
         fn kind(&self) -> &'static str {
             "bare"
+        }
+        fn caps(&self) -> Caps {
+            Caps::default()
         }
         fn placeholder_style(&self) -> PlaceholderStyle {
             PlaceholderStyle::Dollar

@@ -9,7 +9,7 @@ use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::logical_expr::{Expr, LogicalPlan};
 use datafusion::sql::sqlparser::tokenizer::Token;
 
-use crate::engine::TableInfo;
+use crate::catalog::TableInfo;
 use crate::error::{FathomError, Result};
 use crate::iceberg::session::LakeSession;
 use crate::iceberg::tables::{ident, qualified};

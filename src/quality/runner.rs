@@ -87,7 +87,7 @@ async fn run_check_within(engine: &dyn Engine, check: &Check, as_of: NaiveDate, 
         result.error = Some(format!("this check is for the {want} engine; the profile uses {}", engine.kind()));
         return result;
     }
-    let priced = budget.filter(|_| engine.kind() == "athena");
+    let priced = budget.filter(|_| engine.caps().bills);
     match execute(engine, check, as_of, priced, &mut result).await {
         Ok(()) => result.status = classify(result.count, check.spec),
         Err(e) => {

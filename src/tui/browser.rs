@@ -30,7 +30,7 @@ impl SavedQuery {
     }
 
     /// An Athena named query of `profile`'s workgroup, shown in the group `athena:<profile>`.
-    pub fn named(profile: &str, q: &crate::engine::athena::NamedQuery) -> SavedQuery {
+    pub fn named(profile: &str, q: &crate::catalog::NamedQuery) -> SavedQuery {
         let mut text = format!("-- name: {}\n", q.name.replace('\n', " "));
         if let Some(d) = q.description.as_deref().filter(|d| !d.trim().is_empty()) {
             text.push_str(&format!("-- description: {}\n", d.replace('\n', " ")));

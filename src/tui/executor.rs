@@ -1,63 +1,99 @@
 //! The executor: runs each `Effect` on a tokio task that reports back as an `Action` over an
-//! mpsc channel. It owns the engines (one per profile, opened on first use) and the running
-//! queries: a cancel aborts the query's task, which drops its stream and so stops the engine;
-//! every run is written to the ledger once, when it reports back or is cancelled.
+//! mpsc channel. Queries go through the run pipeline (`crate::run`): engines open lazily, one
+//! per profile; each run has a supervisor task that awaits the query's task, turns a panic
+//! into a failed run on its tab, and writes the ledger entry exactly once. On the way out
+//! `shutdown` stops what is running on the servers (or leaves it running, recorded as
+//! detached) and waits for that, with a bound.
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use tokio::sync::mpsc::UnboundedSender;
-use tokio::task::AbortHandle;
+use tokio::task::{AbortHandle, JoinError};
 
 use crate::config::Config;
-use crate::engine::{Engine, Progress, ProgressFn, collect};
+use crate::engine::{Progress, ProgressFn};
 use crate::error::{FathomError, Result};
-use crate::estimate::Estimate;
 use crate::export::{self, Format};
-use crate::history;
+use crate::history::{self, Run};
 use crate::library::{ParamDecl, bind};
+use crate::run::ledger::{self, RunInfo};
+use crate::run::sink::Capped;
+use crate::run::{CLOSE_DEADLINE, Engines, Priced};
 use crate::tui::autosave;
-use crate::tui::grid::{Priced, QueryOutput, sort_order};
-use crate::tui::ledger::{self, RunInfo};
-use crate::tui::state::{Action, Effect, EstimateFor};
+use crate::tui::grid::{QueryOutput, sort_order};
+use crate::tui::state::{Action, Effect, EstimateFor, EstimatePurpose};
 
 /// Runs effects; see the module header.
 pub struct Executor {
     tx: UnboundedSender<Action>,
-    tasks: HashMap<u64, Tracked>,
+    runs: HashMap<u64, Tracked>,
+    /// The live estimate's task per tab: a newer request aborts the older (latest wins).
+    live: HashMap<u64, AbortHandle>,
     engines: Arc<Engines>,
     state_dir: PathBuf,
+}
+
+/// A run in flight: how to stop its query, and its ledger entry, written once by whoever
+/// claims it first (the supervisor when the task ends, or `cancel`/`shutdown`).
+struct Tracked {
+    abort: AbortHandle,
+    entry: Arc<Entry>,
+}
+
+struct Entry {
+    run: Run,
+    started: Instant,
+    written: AtomicBool,
+    /// The server's id for the query, as its progress reports it.
+    query_id: Mutex<Option<String>>,
+    /// Answered from the result cache, saving this much.
+    saved_usd: Mutex<Option<f64>>,
+}
+
+impl Entry {
+    fn cached(&self, saved_usd: f64) {
+        *self.saved_usd.lock().unwrap_or_else(|e| e.into_inner()) = Some(saved_usd);
+    }
+
+    /// Writes the ledger entry if nobody has yet.
+    fn write(&self, state_dir: &Path, end: impl FnOnce(Run) -> Run) -> bool {
+        if self.written.swap(true, Ordering::SeqCst) {
+            return false;
+        }
+        let _ = history::append(state_dir, &end(self.run.clone()));
+        true
+    }
 }
 
 impl Executor {
     pub fn new(config: Arc<Config>, tx: UnboundedSender<Action>) -> Executor {
         let state_dir = config.paths.state_dir.clone();
-        let engines = Arc::new(Engines { config, open: tokio::sync::Mutex::new(HashMap::new()) });
-        Executor { tx, tasks: HashMap::new(), engines, state_dir }
+        Executor { tx, runs: HashMap::new(), live: HashMap::new(), engines: Arc::new(Engines::new(config)), state_dir }
     }
 
-    /// Opens a profile's engine in the background so the first run starts at once.
-    /// Loads the named queries of every Athena profile into the browser (in the background;
-    /// a profile that cannot be reached says so in a notice).
+    /// Loads the named queries of every profile whose engine has them into the browser (in
+    /// the background; a profile whose engine has them but cannot list them says so in a
+    /// notice; one that does not open says so when it is used).
     pub fn load_named_queries(&self) {
-        for (name, p) in &self.engines.config.profiles {
-            if !matches!(p, crate::config::Profile::Athena(_)) {
-                continue;
-            }
+        for name in self.engines.config().profiles.keys() {
             let (engines, profile, tx) = (self.engines.clone(), name.clone(), self.tx.clone());
             tokio::spawn(async move {
-                let result = match engines.get(&profile).await {
-                    Ok(engine) => engine.named_queries().await.map_err(|e| e.to_string()),
-                    Err(e) => Err(e),
+                let engine = match engines.get(&profile).await {
+                    Ok(engine) if engine.caps().named_queries => engine,
+                    _ => return,
                 };
+                let result = engine.named_queries().await.map_err(|e| e.to_string());
                 let _ = tx.send(Action::NamedQueries { profile, result });
             });
         }
     }
 
+    /// Opens a profile's engine in the background so the first run starts at once.
     pub fn warm(&self, profile: &str) {
         let (engines, profile) = (self.engines.clone(), profile.to_string());
         tokio::spawn(async move {
@@ -65,72 +101,183 @@ impl Executor {
         });
     }
 
+    /// Reads the ledger for queries an earlier session left running (offered at start).
+    pub fn load_detached(&self) {
+        let (dir, tx) = (self.state_dir.clone(), self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let result = history::read(&dir, None).map(|runs| history::still_detached(&runs)).map_err(|e| e.to_string());
+            let _ = tx.send(Action::Detached(result));
+        });
+    }
+
     /// Queries running now.
     pub fn running(&self) -> usize {
-        self.tasks.len()
+        self.runs.len()
     }
 
-    /// Sees an action before `update` does: a finished query goes to the ledger.
+    /// Sees an action before `update` does: a finished run is no longer tracked.
     pub fn observe(&mut self, action: &Action) {
-        if let Action::QueryDone { id, result } = action
-            && let Some(t) = self.tasks.remove(id)
-        {
-            record(&self.state_dir, ledger::finished(t.entry, result, t.started.elapsed()), &self.tx);
+        if let Action::QueryDone { id, .. } = action {
+            self.runs.remove(id);
         }
     }
 
-    /// Cancels every running query (on quit), recording each in the ledger before returning.
-    pub fn shutdown(&mut self) {
-        for (_, task) in self.tasks.drain() {
-            task.abort.abort(); // dropping a query's stream cancels it
-            let _ = history::append(&self.state_dir, &ledger::cancelled(task.entry, task.started.elapsed()));
+    /// On the way out: stops every running query on its server (or, with `leave`, lets the
+    /// queries that can outlive fathom run on, recorded as detached) and waits for the
+    /// stops, at most `CLOSE_DEADLINE`. Every run gets its ledger entry.
+    pub async fn shutdown(&mut self, leave: bool) {
+        let detached = if leave { self.engines.detach_all().await } else { Vec::new() };
+        for (_, t) in self.runs.drain() {
+            let id = t.entry.query_id.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            let elapsed = t.entry.started.elapsed();
+            match id.filter(|id| detached.iter().any(|(_, d)| d.query_id == *id)) {
+                Some(id) => t.entry.write(&self.state_dir, |r| ledger::detached(r, &id, elapsed)),
+                None => t.entry.write(&self.state_dir, |r| ledger::cancelled(r, elapsed)),
+            };
+            t.abort.abort();
         }
+        self.engines.close_all(CLOSE_DEADLINE).await;
     }
 
     pub fn run(&mut self, effect: Effect) {
         let (tx, engines, state_dir) = (&self.tx, &self.engines, self.state_dir.as_path());
-        let engine_of = |profile: &str| engines.config.profile(Some(profile)).map(|(_, p)| p.engine_name()).unwrap_or("?");
+        let engine_of = |profile: &str| engines.config().profile(Some(profile)).map(|(_, p)| p.engine_name()).unwrap_or("?");
         match effect {
-            Effect::RunQuery { id, profile, sql, decls, given, row_cap, estimate } => {
+            Effect::RunQuery { id, profile, sql, decls, given, row_cap, estimate, cached } => {
                 let info = RunInfo { time: chrono::Utc::now(), profile: &profile, engine: engine_of(&profile), sql: &sql, given: &given, estimate };
-                let entry = ledger::begin(info);
-                let (engines, tx) = (engines.clone(), tx.clone());
-                let handle = tokio::spawn(async move {
-                    let progress = progress_to(tx.clone(), id);
-                    let result = run_query(&engines, &profile, &sql, &decls, &given, row_cap, progress).await;
-                    let result = result.map(|mut out| {
-                        out.estimate = estimate;
-                        out
-                    });
-                    let _ = tx.send(Action::QueryDone { id, result });
-                });
-                self.tasks.insert(id, Tracked { abort: handle.abort_handle(), entry, started: Instant::now() });
+                let entry = self.begin(info);
+                let engines = engines.clone();
+                let progress = progress_to(tx.clone(), id, entry.clone());
+                let slot = entry.clone();
+                let query = async move {
+                    crate::run::injected_panic("query");
+                    let engine = engines.get(&profile).await?;
+                    let (budget, store) = (engines.budget(&profile), engines.cache());
+                    let key = match engines.config().profile(Some(&profile)) {
+                        Ok((_, p)) => {
+                            let prepared = crate::run::prepare(engine.as_ref(), &sql, &decls, &given, &budget).await.map_err(|e| e.to_string())?;
+                            crate::run::cached::cache_key(engine.caps(), p, &prepared).ok()
+                        }
+                        Err(_) => None,
+                    };
+                    if let Some(hit) = key.as_ref().and_then(|k| store.get(k)) {
+                        slot.cached(hit.entry.cost_usd);
+                        let started = Instant::now();
+                        let batch = arrow::compute::concat_batches(&hit.schema, &hit.batches).map_err(|e| e.to_string())?;
+                        let rows = batch.num_rows() as u64;
+                        let out = QueryOutput::new(batch, false, started.elapsed()).with_costs(Some(Priced { bytes: 0, cost_usd: 0.0 }), estimate);
+                        return Ok(out.with_total(rows));
+                    }
+                    if cached {
+                        return Err("the cached result this run was started from is gone (evicted or damaged); run it again to see its price".into());
+                    }
+                    let bound = bind(&sql, &decls, &given, engine.placeholder_style()).map_err(|e| e.to_string())?;
+                    let stream = crate::run::start(engine.as_ref(), &bound, progress).await.map_err(|e| e.to_string())?;
+                    let writer = key.as_ref().and_then(|k| store.writer(k, &stream.schema));
+                    let (out, writer) = collect_into(stream, row_cap, budget.price_per_tb_usd, writer).await?;
+                    if let Some(w) = writer {
+                        w.commit(out.actual.map(|a| a.cost_usd).filter(|c| *c > 0.0).or(estimate.map(|e| e.cost_usd)).unwrap_or(0.0));
+                    }
+                    let actual = out.actual;
+                    Ok(out.with_costs(actual, estimate))
+                };
+                self.supervise(id, entry, query);
+            }
+            Effect::Attach { id, profile, query_id, sql, given, row_cap } => {
+                let info = RunInfo { time: chrono::Utc::now(), profile: &profile, engine: engine_of(&profile), sql: &sql, given: &given, estimate: None };
+                let mut run = ledger::begin(info);
+                run.outcome = "attached".into();
+                run.query_id = Some(query_id.clone());
+                let entry = Arc::new(Entry { run, started: Instant::now(), written: AtomicBool::new(false), query_id: Mutex::new(Some(query_id.clone())), saved_usd: Mutex::new(None) });
+                let engines = engines.clone();
+                let progress = progress_to(tx.clone(), id, entry.clone());
+                let query = async move {
+                    let engine = engines.get(&profile).await?;
+                    let stream = engine.attach(&query_id, progress).await.map_err(|e| e.to_string())?;
+                    collect(stream, row_cap, engines.budget(&profile).price_per_tb_usd).await
+                };
+                self.supervise(id, entry, query);
             }
             Effect::Cancel { id } => {
-                if let Some(task) = self.tasks.remove(&id) {
-                    task.abort.abort(); // the task owns the stream: dropping it stops the engine
-                    record(state_dir, ledger::cancelled(task.entry, task.started.elapsed()), tx);
+                if let Some(t) = self.runs.remove(&id) {
+                    let elapsed = t.entry.started.elapsed();
+                    let entry = t.entry.clone();
+                    let dir = state_dir.to_path_buf();
+                    tokio::task::spawn_blocking(move || entry.write(&dir, |r| ledger::cancelled(r, elapsed)));
+                    t.abort.abort(); // the task owns the stream: dropping it stops the engine
                 }
             }
             Effect::NotRun { profile, sql, given, estimate, outcome } => {
                 let info = RunInfo { time: chrono::Utc::now(), profile: &profile, engine: engine_of(&profile), sql: &sql, given: &given, estimate };
                 record(state_dir, ledger::not_run(info, &outcome), tx);
             }
+            Effect::Estimate { tab, key, decls, purpose } => {
+                let (engines, tx) = (engines.clone(), tx.clone());
+                let task = tokio::spawn(async move {
+                    let (result, caps, cached) = estimate(&engines, &key, &decls).await;
+                    let _ = tx.send(Action::EstimateDone { tab, key, purpose, result, caps, cached });
+                });
+                if purpose == EstimatePurpose::Live
+                    && let Some(old) = self.live.insert(tab, task.abort_handle())
+                {
+                    old.abort();
+                }
+            }
+            Effect::Reconnect { profile } => {
+                engines.reset(&profile);
+                self.warm(&profile);
+            }
             other => run_task(other, tx.clone(), engines, state_dir),
         }
     }
+
+    fn begin(&self, info: RunInfo<'_>) -> Arc<Entry> {
+        Arc::new(Entry { run: ledger::begin(info), started: Instant::now(), written: AtomicBool::new(false), query_id: Mutex::new(None), saved_usd: Mutex::new(None) })
+    }
+
+    /// Runs `query` on its own task under a supervisor that reports its end (a panic as a
+    /// failed run) and writes its ledger entry once.
+    fn supervise<F>(&mut self, id: u64, entry: Arc<Entry>, query: F)
+    where
+        F: std::future::Future<Output = std::result::Result<QueryOutput, String>> + Send + 'static,
+    {
+        let task = tokio::spawn(query);
+        self.runs.insert(id, Tracked { abort: task.abort_handle(), entry: entry.clone() });
+        let (tx, dir) = (self.tx.clone(), self.state_dir.clone());
+        tokio::spawn(async move {
+            let elapsed = || entry.started.elapsed();
+            let result = match task.await {
+                Ok(result) => result,
+                Err(e) if e.is_cancelled() => return, // cancelled: whoever cancelled it wrote the entry
+                Err(e) => Err(panicked(e)),
+            };
+            let written = match &result {
+                Ok(out) => match *entry.saved_usd.lock().unwrap_or_else(|e| e.into_inner()) {
+                    Some(saved) => entry.write(&dir, |r| ledger::cached(r, out.total, saved, elapsed())),
+                    None => entry.write(&dir, |r| ledger::finished(r, out.total, out.actual, elapsed())),
+                },
+                Err(e) => entry.write(&dir, |r| ledger::failed(r, e, elapsed())),
+            };
+            if written {
+                let _ = tx.send(Action::QueryDone { id, result });
+            }
+        });
+    }
 }
 
-/// A query running on a task: how to stop it, and its ledger entry (written once, when it
-/// reports back or is cancelled, whichever comes first).
-struct Tracked {
-    abort: AbortHandle,
-    entry: history::Run,
-    started: Instant,
+/// What a panicked task said, as the run's error.
+fn panicked(e: JoinError) -> String {
+    let payload = e.into_panic();
+    let msg = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into());
+    format!("the query's task crashed ({msg}); nothing else was affected: run it again, and report it if it repeats")
 }
 
 /// Appends a run to the ledger off the event loop; a failure becomes a notice.
-fn record(state_dir: &Path, entry: history::Run, tx: &UnboundedSender<Action>) {
+fn record(state_dir: &Path, entry: Run, tx: &UnboundedSender<Action>) {
     let (dir, tx) = (state_dir.to_path_buf(), tx.clone());
     tokio::task::spawn_blocking(move || {
         if let Err(e) = history::append(&dir, &entry) {
@@ -139,45 +286,77 @@ fn record(state_dir: &Path, entry: history::Run, tx: &UnboundedSender<Action>) {
     });
 }
 
-/// A progress sink that sends a running query's state to `update`.
-fn progress_to(tx: UnboundedSender<Action>, id: u64) -> ProgressFn {
+/// A progress sink that sends a running query's state to `update` and keeps its server id.
+fn progress_to(tx: UnboundedSender<Action>, id: u64, entry: Arc<Entry>) -> ProgressFn {
     Arc::new(move |p: Progress| {
+        if let Some(qid) = &p.query_id {
+            let mut slot = entry.query_id.lock().unwrap_or_else(|e| e.into_inner());
+            if slot.as_ref() != Some(qid) {
+                *slot = Some(qid.clone());
+            }
+        }
         let scanned = p.scanned_bytes.filter(|b| *b > 0).map(|b| format!(" · scanned {}", crate::estimate::bill::human_bytes(b))).unwrap_or_default();
         let _ = tx.send(Action::QueryProgress { id, text: format!("{}{scanned}", p.state) });
     })
 }
 
-/// Open engines, one per profile, shared by the tasks.
-struct Engines {
-    config: Arc<Config>,
-    open: tokio::sync::Mutex<HashMap<String, Arc<dyn Engine>>>,
+/// Keeps the first `row_cap` rows (counting all) and builds the grid's result off the UI thread.
+async fn collect(stream: crate::engine::QueryStream, row_cap: usize, price_per_tb_usd: f64) -> std::result::Result<QueryOutput, String> {
+    collect_into(stream, row_cap, price_per_tb_usd, None).await.map(|(out, _)| out)
 }
 
-impl Engines {
-    /// The budget of a profile (an Athena profile may set its own price per TB).
-    fn budget(&self, profile: &str) -> crate::config::Budget {
-        match self.config.profile(Some(profile)) {
-            Ok((_, p)) => p.budget(&self.config.budget),
-            Err(_) => self.config.budget.clone(),
-        }
-    }
+/// `collect`, teeing every batch into the result cache's `writer` on the way.
+async fn collect_into(
+    stream: crate::engine::QueryStream,
+    row_cap: usize,
+    price_per_tb_usd: f64,
+    writer: Option<crate::cache::store::Writer>,
+) -> std::result::Result<(QueryOutput, Option<crate::cache::store::Writer>), String> {
+    let started = Instant::now();
+    let mut tee = crate::run::cached::Tee { inner: Capped::new(row_cap, stream.schema.clone()), cache: writer };
+    let drained = crate::run::drain(stream, &mut tee, started).await.map_err(|e| e.to_string())?;
+    let (grid, writer) = (tee.inner, tee.cache);
+    let actual = drained.scanned.map(|b| Priced::bill(b, price_per_tb_usd));
+    tokio::task::spawn_blocking(move || {
+        let truncated = grid.truncated();
+        let batch = arrow::compute::concat_batches(&grid.schema, &grid.batches).map_err(|e| format!("cannot assemble the result: {e}"))?;
+        Ok(QueryOutput::new(batch, truncated, drained.elapsed).with_costs(actual, None).with_total(drained.rows))
+    })
+    .await
+    .map_err(|e| format!("result task failed: {e}"))?
+    .map(|out| (out, writer))
+}
 
-    async fn get(&self, profile: &str) -> std::result::Result<Arc<dyn Engine>, String> {
-        let mut open = self.open.lock().await;
-        if let Some(e) = open.get(profile) {
-            return Ok(e.clone());
-        }
-        let (_, engine) = crate::commands::open_engine(&self.config, Some(profile)).await.map_err(|e| e.to_string())?;
-        let engine: Arc<dyn Engine> = Arc::from(engine);
-        open.insert(profile.to_string(), engine.clone());
-        Ok(engine)
-    }
+/// The estimate of a statement on a profile, bound as its run would be, and what the
+/// profile's engine can do (`None` when it did not open).
+/// And whether the result cache holds its answer.
+async fn estimate(engines: &Engines, key: &EstimateFor, decls: &[ParamDecl]) -> (std::result::Result<crate::estimate::Estimate, String>, Option<crate::engine::Caps>, bool) {
+    let engine = match engines.get(&key.profile).await {
+        Ok(e) => e,
+        Err(e) => return (Err(e), None, false),
+    };
+    let budget = engines.budget(&key.profile);
+    let prepared = match crate::run::prepare(engine.as_ref(), &key.sql, decls, &key.given, &budget).await {
+        Ok(p) => p,
+        Err(e) => return (Err(e.to_string()), Some(engine.caps()), false),
+    };
+    let cached = match engines.config().profile(Some(&key.profile)) {
+        Ok((_, p)) => crate::run::cached::cache_key(engine.caps(), p, &prepared).is_ok_and(|k| engines.cache().contains(&k)),
+        Err(_) => false,
+    };
+    (prepared.estimate, Some(engine.caps()), cached)
 }
 
 /// Effects that only start a task (or write to the terminal) and report back.
 fn run_task(effect: Effect, tx: UnboundedSender<Action>, engines: &Arc<Engines>, state_dir: &Path) {
     match effect {
-        Effect::RunQuery { .. } | Effect::Cancel { .. } | Effect::NotRun { .. } | Effect::Quit => {}
+        Effect::RunQuery { .. }
+        | Effect::Attach { .. }
+        | Effect::Cancel { .. }
+        | Effect::NotRun { .. }
+        | Effect::Estimate { .. }
+        | Effect::Reconnect { .. }
+        | Effect::Quit { .. } => {}
         Effect::LoadCatalog { profile } => {
             let engines = engines.clone();
             tokio::spawn(async move {
@@ -220,13 +399,6 @@ fn run_task(effect: Effect, tx: UnboundedSender<Action>, engines: &Arc<Engines>,
                 let _ = tx.send(Action::Checked { profile, result });
             });
         }
-        Effect::Estimate { tab, key, decls, purpose } => {
-            let engines = engines.clone();
-            tokio::spawn(async move {
-                let result = estimate(&engines, &key, &decls).await;
-                let _ = tx.send(Action::EstimateDone { tab, key, purpose, result });
-            });
-        }
         Effect::Sort { query_id, batch, sort } => {
             tokio::task::spawn_blocking(move || {
                 let order = match sort {
@@ -236,10 +408,10 @@ fn run_task(effect: Effect, tx: UnboundedSender<Action>, engines: &Arc<Engines>,
                 let _ = tx.send(Action::Sorted { query_id, sort, order });
             });
         }
-        Effect::Autosave(session) => {
+        Effect::Autosave { session, generation } => {
             let dir = state_dir.to_path_buf();
             tokio::task::spawn_blocking(move || {
-                if let Err(text) = autosave::save(&dir, &session) {
+                if let Err(text) = autosave::save(&dir, &session, generation) {
                     let _ = tx.send(Action::Notify { text, error: true });
                 }
             });
@@ -274,45 +446,4 @@ fn export_file(path: &Path, batch: &arrow::record_batch::RecordBatch) -> Result<
     let format = Format::parse(ext).ok_or_else(|| FathomError::Other(format!("{}: use .csv, .json, .parquet or .arrow", path.display())))?;
     let file = std::fs::File::create(path).map_err(|e| FathomError::io(format!("creating {}", path.display()), e))?;
     export::write(format, &batch.schema(), std::slice::from_ref(batch), std::io::BufWriter::new(file))
-}
-
-/// One query: bind the parameters for this engine, execute, collect up to `row_cap` rows.
-async fn run_query(
-    engines: &Engines,
-    profile: &str,
-    sql: &str,
-    decls: &[ParamDecl],
-    given: &[(String, String)],
-    row_cap: usize,
-    progress: ProgressFn,
-) -> std::result::Result<QueryOutput, String> {
-    let engine = engines.get(profile).await?;
-    let bound = bind(sql, decls, given, engine.placeholder_style()).map_err(|e| e.to_string())?;
-    let started = Instant::now();
-    let stream = engine.execute_with_progress(&bound.sql, &bound.values, progress).await.map_err(|e| e.to_string())?;
-    let schema = stream.schema.clone();
-    let collected = collect(stream, row_cap).await.map_err(|e| e.to_string())?;
-    let (batches, truncated) = (collected.batches, collected.truncated);
-    let elapsed = started.elapsed();
-    let price = engines.budget(profile).price_per_tb_usd;
-    let actual = collected.scanned_bytes.map(|b| Priced::bill(b, price));
-    tokio::task::spawn_blocking(move || {
-        let batch = arrow::compute::concat_batches(&schema, &batches).map_err(|e| format!("cannot assemble the result: {e}"))?;
-        Ok(QueryOutput::new(batch, truncated, elapsed).with_costs(actual, None))
-    })
-    .await
-    .map_err(|e| format!("result task failed: {e}"))?
-}
-
-/// The estimate of a statement on a profile, bound as its run would be: what Athena would
-/// scan and bill (or PostgreSQL's plan cost), for the status line and the budget before a
-/// run; `Err(why)` when it cannot be estimated (a syntax error, a parameter without a value).
-async fn estimate(engines: &Engines, key: &EstimateFor, decls: &[ParamDecl]) -> std::result::Result<Option<Estimate>, String> {
-    let engine = engines.get(&key.profile).await?;
-    let bound = bind(&key.sql, decls, &key.given, engine.placeholder_style()).map_err(|e| e.to_string())?;
-    let e = engine
-        .estimate(&bound.sql, &bound.values, &engines.budget(&key.profile), false)
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(Some(e))
 }

@@ -15,19 +15,7 @@ pub const MAX_COL_WIDTH: usize = 40;
 /// Rows sampled for column widths.
 const WIDTH_SAMPLE: usize = 1000;
 
-/// Bytes and what Athena bills for them (an estimate's, or a run's actual).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Priced {
-    pub bytes: u64,
-    pub cost_usd: f64,
-}
-
-impl Priced {
-    /// `bytes` priced with Athena's billing at `price_per_tb_usd`.
-    pub fn bill(bytes: u64, price_per_tb_usd: f64) -> Priced {
-        Priced { bytes, cost_usd: crate::estimate::bill::cost_usd(bytes, price_per_tb_usd) }
-    }
-}
+pub use crate::run::Priced;
 
 /// What a finished query hands the grid (built off the UI thread).
 #[derive(Debug, Clone)]
@@ -40,12 +28,21 @@ pub struct QueryOutput {
     pub actual: Option<Priced>,
     /// The estimate the run was checked against before it started.
     pub estimate: Option<Priced>,
+    /// Every row the result had (more than `batch` holds when it was cut at the row cap).
+    pub total: u64,
 }
 
 impl QueryOutput {
     pub fn new(batch: RecordBatch, truncated: bool, elapsed: Duration) -> QueryOutput {
         let widths = column_widths(&batch);
-        QueryOutput { batch, truncated, elapsed, widths, actual: None, estimate: None }
+        let total = batch.num_rows() as u64;
+        QueryOutput { batch, truncated, elapsed, widths, actual: None, estimate: None, total }
+    }
+
+    /// With the count of every row the result had (the grid keeps at most the row cap).
+    pub fn with_total(mut self, total: u64) -> QueryOutput {
+        self.total = total;
+        self
     }
 
     /// With the actual and estimated bytes and cost, for the result header.

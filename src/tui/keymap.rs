@@ -23,10 +23,11 @@ pub enum Context {
     Help,
     Catalog,
     Budget,
+    Dialog,
 }
 
 impl Context {
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Global,
         Context::Browser,
         Context::Editor,
@@ -36,6 +37,7 @@ impl Context {
         Context::Help,
         Context::Catalog,
         Context::Budget,
+        Context::Dialog,
     ];
 
     pub fn name(self) -> &'static str {
@@ -49,6 +51,7 @@ impl Context {
             Context::Help => "help",
             Context::Catalog => "catalog",
             Context::Budget => "budget",
+            Context::Dialog => "dialog",
         }
     }
 
@@ -123,6 +126,8 @@ commands! {
     InsertName "insert_name" "catalog: insert the table (or column) name at the cursor",
     InsertSelect "insert_select" "catalog: insert SELECT <columns> FROM the table LIMIT 100",
     Confirm "confirm" "budget: run it (above the refuse limit, type the amount first)",
+    Leave "leave" "quit: leave the running queries running on their servers (recorded; offered again next start)",
+    Reconnect "reconnect" "open this tab's profile again (after its connection failed)",
 }
 
 /// A key with modifiers, as written in the keymap file (`ctrl-q`, `G`, `shift-tab`).

@@ -73,6 +73,11 @@ pub fn areas(width: u16, height: u16, show_browser: bool, browser_focused: bool,
     Areas { browser, preview, editor, grid, chart, status }
 }
 
+/// The current areas of the panes of a state.
+pub fn areas_of(s: &crate::tui::state::State) -> Areas {
+    areas(s.size.0, s.size.1, s.show_browser, s.focus == crate::tui::state::Focus::Browser, s.show_chart)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,12 +14,7 @@ pub mod runtime;
 pub mod state;
 pub mod statements;
 pub mod theme;
-pub mod ledger;
 pub mod update;
-pub mod update_budget;
-pub mod update_lists;
-pub mod update_overlays;
-pub mod update_panes;
 pub mod views;
 
 use std::path::PathBuf;

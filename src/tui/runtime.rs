@@ -14,13 +14,16 @@ use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Eve
 use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use ratatui::crossterm::{cursor, execute};
 use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::mpsc::unbounded_channel;
+use futures::FutureExt;
+use std::io::Write as _;
+use std::panic::AssertUnwindSafe;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 use crate::config::{Config, Profile};
 use crate::error::{FathomError, Result};
 use crate::tui::autosave;
 use crate::tui::executor::Executor;
-use crate::tui::state::{Action, State};
+use crate::tui::state::{Action, Effect, State};
 use crate::tui::update::update;
 use crate::tui::views;
 
@@ -41,13 +44,32 @@ pub async fn run(config: Config, opts: super::Options) -> Result<()> {
         print!("{}", headless_guide(name));
         return Ok(());
     }
-    let state = super::initial_state(&config, &opts, Instant::now());
+    let mut state = super::initial_state(&config, &opts, Instant::now());
     let config = Arc::new(config);
+    let state_dir = config.paths.state_dir.clone();
+    autosave::begin(&state_dir);
     let mut terminal = setup().map_err(|e| FathomError::io("taking over the terminal", e))?;
-    install_panic_hook();
-    let result = event_loop(&mut terminal, state, config).await;
+    install_panic_hook(&state_dir);
+    let (tx, rx) = unbounded_channel::<Action>();
+    let mut exec = Executor::new(config.clone(), tx);
+    // A panic on this (the UI) thread unwinds to here: the terminal is given back by the
+    // hook, then running queries are stopped and the tabs saved, as on any other exit.
+    let ended = AssertUnwindSafe(event_loop(&mut terminal, &mut state, &mut exec, rx)).catch_unwind().await;
     restore();
-    result
+    let (leave, result) = match ended {
+        Ok(Ok(leave)) => (leave, Ok(())),
+        Ok(Err(e)) => (false, Err(e)),
+        Err(_) => (
+            false,
+            Err(FathomError::Other(format!(
+                "fathom crashed (the report is above); running queries were stopped and your tabs saved to {}: start fathom again to get them back",
+                autosave::session_file(&state_dir).display()
+            ))),
+        ),
+    };
+    exec.shutdown(leave).await;
+    let saved = autosave::save_final(&state_dir, &state.session()).map_err(FathomError::Other);
+    result.and(saved)
 }
 
 /// What `fathom` prints instead of the workbench when it has no terminal (piped, cron).
@@ -77,11 +99,20 @@ pub fn restore() {
     let _ = execute!(std::io::stdout(), LeaveAlternateScreen, DisableBracketedPaste, cursor::Show);
 }
 
-fn install_panic_hook() {
+/// A panic on the UI thread gives the terminal back before the report prints. A panic in a
+/// task leaves the screen alone (its run ends in an error on its tab) and is logged to
+/// `<state dir>/crash.log`.
+fn install_panic_hook(state_dir: &std::path::Path) {
+    let ui = std::thread::current().id();
+    let log = state_dir.join("crash.log");
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        restore();
-        previous(info);
+        if std::thread::current().id() == ui {
+            restore();
+            previous(info);
+        } else if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(&log) {
+            let _ = writeln!(f, "{} {info}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"));
+        }
     }));
 }
 
@@ -94,50 +125,59 @@ fn to_action(ev: Event) -> Option<Action> {
     }
 }
 
-async fn event_loop(terminal: &mut Term, mut state: State, config: Arc<Config>) -> Result<()> {
-    let (tx, mut rx) = unbounded_channel::<Action>();
+/// Runs until the user quits or the terminal goes away; returns whether the running
+/// queries are left running (a hangup, or the user's choice) rather than stopped.
+async fn event_loop(terminal: &mut Term, state: &mut State, exec: &mut Executor, mut rx: UnboundedReceiver<Action>) -> Result<bool> {
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let sig = |k: SignalKind| signal(k).map_err(|e| FathomError::io("installing signal handlers", e));
     let (mut hup, mut term) = (sig(SignalKind::hangup())?, sig(SignalKind::terminate())?);
-    let mut exec = Executor::new(config.clone(), tx.clone());
     exec.warm(&state.default_profile);
     exec.load_named_queries();
+    exec.load_detached();
     if let Ok(size) = terminal.size() {
         state.size = (size.width, size.height);
     }
     let mut last_draw = Instant::now() - FRAME;
-    let state_dir = config.paths.state_dir.clone();
     loop {
         if state.dirty && last_draw.elapsed() >= FRAME {
-            if terminal.draw(|f| views::draw(f, &state)).is_err() {
-                break; // the terminal is gone (e.g. a dropped SSH session): save and leave
+            let drawn = terminal.draw(|f| {
+                if crate::run::panic_injected("draw") && state.tabs.iter().any(|t| t.text().contains("FATHOM_PANIC_NOW")) {
+                    crate::run::injected_panic("draw");
+                }
+                views::draw(f, state)
+            });
+            if drawn.is_err() {
+                return Ok(true); // the terminal is gone (a dropped SSH session): a hangup
             }
             state.dirty = false;
             last_draw = Instant::now();
         }
-        if state.quit {
-            break;
-        }
         let draw_at = tokio::time::Instant::from_std(last_draw + FRAME);
-        let action = tokio::select! {
+        let first = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(ev)) => match to_action(ev) { Some(a) => a, None => continue },
-                Some(Err(_)) | None => break, // the terminal is gone: save and leave
+                Some(Err(_)) | None => return Ok(true), // the terminal is gone: a hangup
             },
             Some(a) = rx.recv() => a,
             _ = tick.tick() => Action::Tick,
-            _ = hup.recv() => break,
-            _ = term.recv() => break,
+            _ = hup.recv() => return Ok(true),
+            _ = term.recv() => return Ok(false),
             _ = tokio::time::sleep_until(draw_at), if state.dirty => continue,
         };
-        exec.observe(&action);
-        state.now = Instant::now();
-        for effect in update(&mut state, action) {
-            exec.run(effect);
+        // Everything already waiting is applied before the next frame (yazi's drain).
+        let mut next = Some(first);
+        while let Some(action) = next.take() {
+            exec.observe(&action);
+            state.now = Instant::now();
+            for effect in update(state, action) {
+                if let Effect::Quit { leave } = effect {
+                    return Ok(leave);
+                }
+                exec.run(effect);
+            }
+            next = rx.try_recv().ok();
         }
     }
-    exec.shutdown();
-    autosave::save(&state_dir, &state.session()).map_err(FathomError::Other)
 }

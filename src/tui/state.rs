@@ -9,18 +9,18 @@ use ratatui::crossterm::event::KeyEvent;
 use tui_textarea::TextArea;
 
 use crate::config::Budget;
+use crate::engine::Caps;
 use crate::engine::TableDetail;
 use crate::estimate::Estimate;
 use crate::library::ParamDecl;
+use crate::run::Gate;
 use crate::tui::autosave::{SavedTab, Session};
 use crate::tui::browser::Browser;
-pub use crate::tui::grid::Priced;
+pub use crate::run::Priced;
 use crate::tui::grid::{QueryOutput, ResultSet};
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 
-/// The one function that changes a `State` (it lives in `update.rs`, split by pane).
-pub use crate::tui::update::update;
 
 /// How long an edit may stay unsaved before the autosave runs.
 pub const AUTOSAVE_AFTER: Duration = Duration::from_millis(700);
@@ -110,6 +110,8 @@ pub struct Tab {
     pub estimate: EstimateState,
     /// A run waiting for its pre-run estimate.
     pub pending: Option<PendingRun>,
+    /// The statement whose answer the result cache holds (from its last estimate).
+    pub cached: Option<EstimateFor>,
 }
 
 impl Tab {
@@ -128,6 +130,7 @@ impl Tab {
             run: RunState::Idle,
             estimate: EstimateState::None,
             pending: None,
+            cached: None,
         }
     }
 
@@ -227,18 +230,37 @@ impl HistoryView {
     }
 }
 
-/// The budget dialog before a run whose estimate is above `confirm_above_usd`: confirm, or
-/// above `refuse_above_usd` type the amount to run it.
+/// The budget dialog before a run the gate stops: above `confirm_above_usd` confirm; above
+/// `refuse_above_usd` type the amount to run it; no estimate on a priced engine: run it
+/// unpriced only with `y` (Enter does not).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BudgetDialog {
     pub run: PendingRun,
-    pub estimate: Box<Estimate>,
-    /// Above `refuse_above_usd`: runs only when the amount is typed.
-    pub refuse: bool,
-    /// The limit it is above.
-    pub limit: f64,
+    /// The estimate, or why there is none.
+    pub estimate: Result<Box<Estimate>, String>,
+    /// The gate's decision: `Ask`, `Refuse` or `CannotPrice`.
+    pub gate: Gate,
     pub input: String,
     pub error: Option<String>,
+}
+
+impl BudgetDialog {
+    /// Above `refuse_above_usd`: runs only when the amount is typed.
+    pub fn refuse(&self) -> bool {
+        matches!(self.gate, Gate::Refuse { .. })
+    }
+
+    /// The price it was checked against, when there is one.
+    pub fn priced(&self) -> Option<Priced> {
+        self.estimate.as_ref().ok().and_then(|e| Priced::of(e))
+    }
+}
+
+/// Queries left running on their servers by an earlier session (its terminal went away),
+/// offered for re-attaching.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetachedOffer {
+    pub runs: Vec<crate::history::Run>,
 }
 
 /// The quality panel: the data-quality checks run on a profile (enter opens a drill-down).
@@ -260,6 +282,9 @@ pub enum Overlay {
     Prompt(Prompt),
     Budget(BudgetDialog),
     History(HistoryView),
+    /// Quitting with queries running: stop them (Enter), leave them running (l), or stay.
+    Quit { running: usize },
+    Detached(DetachedOffer),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -291,6 +316,8 @@ pub struct State {
     pub row_cap: usize,
     /// The config's budget: when a run asks first, when it is refused.
     pub budget: Budget,
+    /// What each opened profile's engine can do (learned from its first estimate).
+    pub caps: BTreeMap<String, Caps>,
     /// Where "save as saved query" writes by default (the user's query dir).
     pub user_query_dir: PathBuf,
     /// The chart pane's slot (see `views/chart.rs`).
@@ -298,6 +325,8 @@ pub struct State {
     /// The chart pane's view: mode and zoom/pan window.
     pub chart_view: crate::chart::ChartView,
     pub next_id: u64,
+    /// The generation of the next autosave (later writes win).
+    pub autosave_generation: u64,
     pub autosave_due: Option<Instant>,
     pub estimate_due: Option<Instant>,
     /// Something changed since the last frame.
@@ -316,10 +345,12 @@ pub enum Action {
     /// A running query's state, as its engine reports it.
     QueryProgress { id: u64, text: String },
     /// The named queries of an Athena profile's workgroup, for the browser.
-    NamedQueries { profile: String, result: Result<Vec<crate::engine::athena::NamedQuery>, String> },
+    NamedQueries { profile: String, result: Result<Vec<crate::catalog::NamedQuery>, String> },
     Sorted { query_id: u64, sort: Option<(usize, bool)>, order: Result<Option<Vec<u32>>, String> },
-    /// `Ok(None)`: the engine has no estimator.
-    EstimateDone { tab: u64, key: EstimateFor, purpose: EstimatePurpose, result: Result<Option<Estimate>, String> },
+    /// The estimate (or why there is none), with what the profile's engine can do (`None`:
+    /// the engine did not open).
+    /// `cached`: the result cache holds this statement's answer (a run costs nothing).
+    EstimateDone { tab: u64, key: EstimateFor, purpose: EstimatePurpose, result: Result<Estimate, String>, caps: Option<Caps>, cached: bool },
     Catalog { profile: String, result: Result<Vec<crate::engine::TableInfo>, String> },
     Described { profile: String, schema: String, table: String, result: Result<TableDetail, String> },
     /// The run ledger, as written (oldest first).
@@ -327,6 +358,8 @@ pub enum Action {
     Checked { profile: String, result: Result<Vec<crate::quality::CheckResult>, String> },
     /// A saved query was written: the browser shows it.
     Saved { path: PathBuf, text: String },
+    /// Queries an earlier session left running on their servers (from the ledger).
+    Detached(Result<Vec<crate::history::Run>, String>),
     Notify { text: String, error: bool },
 }
 
@@ -343,8 +376,14 @@ pub enum Effect {
         given: Vec<(String, String)>,
         row_cap: usize,
         estimate: Option<Priced>,
+        /// Started as a $0 cache hit: if the entry is gone by then it must not run unasked.
+        cached: bool,
     },
     Cancel { id: u64 },
+    /// Follow a query an earlier session left running (`query_id` on `profile`) into run `id`.
+    Attach { id: u64, profile: String, query_id: String, sql: String, given: Vec<(String, String)>, row_cap: usize },
+    /// Open a profile again after its open failed (the failure is kept until then).
+    Reconnect { profile: String },
     LoadCatalog { profile: String },
     Describe { profile: String, schema: String, table: String },
     LoadHistory,
@@ -353,11 +392,14 @@ pub enum Effect {
     /// A run the budget stopped: written to the ledger as `fathom run` writes it.
     NotRun { profile: String, sql: String, given: Vec<(String, String)>, estimate: Option<Priced>, outcome: String },
     Sort { query_id: u64, batch: arrow::record_batch::RecordBatch, sort: Option<(usize, bool)> },
-    Autosave(Session),
+    /// Write the session; `generation` orders the writes (an older one never wins).
+    Autosave { session: Session, generation: u64 },
     Copy(String),
     Export { path: PathBuf, batch: arrow::record_batch::RecordBatch },
     SaveFile { path: PathBuf, text: String },
-    Quit,
+    /// Leave: stop every running query on its server first, or (`leave`) let the queries
+    /// that can outlive fathom run on, recorded as detached.
+    Quit { leave: bool },
 }
 
 impl State {
@@ -378,10 +420,12 @@ impl State {
             engines: BTreeMap::new(),
             row_cap: 1_000_000,
             budget: Budget::default(),
+            caps: BTreeMap::new(),
             user_query_dir: PathBuf::from("queries"),
             show_chart: false,
             chart_view: crate::chart::ChartView::default(),
             next_id: 1,
+            autosave_generation: 0,
             autosave_due: None,
             estimate_due: None,
             dirty: true,
@@ -429,6 +473,17 @@ impl State {
 
     pub fn session(&self) -> Session {
         Session { tabs: self.tabs.iter().map(Tab::saved).collect(), active: self.active }
+    }
+
+    /// The effect that saves the tabs now, ordered after every earlier save.
+    pub fn autosave(&mut self) -> Effect {
+        self.autosave_generation += 1;
+        Effect::Autosave { session: self.session(), generation: self.autosave_generation }
+    }
+
+    /// How many tabs have a query running.
+    pub fn running(&self) -> usize {
+        self.tabs.iter().filter(|t| matches!(t.run, RunState::Running { .. })).count()
     }
 
     pub fn notify(&mut self, text: impl Into<String>, error: bool) {

@@ -14,6 +14,7 @@ use fathom::tui::browser::{self, Browser};
 use fathom::tui::grid::{QueryOutput, ResultSet};
 use fathom::tui::keymap::{Chord, DEFAULT_KEYMAP, Keymap};
 use fathom::config::Budget;
+use fathom::engine::Caps;
 use fathom::estimate::{Estimate, TableEstimate};
 use fathom::tui::state::{Action, Effect, EstimatePurpose, RunState, State};
 use fathom::tui::theme::{Glyphs, SHIPPED, Theme};
@@ -75,12 +76,22 @@ pub fn estimate(tables: &[(&str, u64)], budget: &Budget) -> Estimate {
 
 /// Answers the pre-run estimates among `fx` with `result`; returns every other effect and
 /// the ones that follow from the answers.
-pub fn answer(s: &mut State, fx: Vec<Effect>, result: Result<Option<Estimate>, String>) -> Vec<Effect> {
+pub fn answer(s: &mut State, fx: Vec<Effect>, result: Result<Estimate, String>) -> Vec<Effect> {
+    answer_with(s, fx, result, Some(PRICED))
+}
+
+/// What the local engine can do: priced like Athena, nothing to stop on a server.
+pub const PRICED: Caps = Caps { priced: true, bills: false, server_cancel: false, detachable: false, writable: false, named_queries: false, snapshots: false };
+/// What a PostgreSQL engine can do: not billed per byte.
+pub const UNPRICED: Caps = Caps { priced: false, bills: false, server_cancel: true, detachable: false, writable: false, named_queries: false, snapshots: false };
+
+/// `answer`, from an engine with `caps` (`None`: the engine did not open).
+pub fn answer_with(s: &mut State, fx: Vec<Effect>, result: Result<Estimate, String>, caps: Option<Caps>) -> Vec<Effect> {
     let mut out = Vec::new();
     for e in fx {
         match e {
             Effect::Estimate { tab, key, purpose: purpose @ EstimatePurpose::PreRun { .. }, .. } => {
-                out.extend(update(s, Action::EstimateDone { tab, key, purpose, result: result.clone() }));
+                out.extend(update(s, Action::EstimateDone { tab, key, purpose, result: result.clone(), caps, cached: false }));
             }
             other => out.push(other),
         }
@@ -92,7 +103,7 @@ pub fn answer(s: &mut State, fx: Vec<Effect>, result: Result<Option<Estimate>, S
 pub fn press_run(s: &mut State, key: &str) -> Vec<Effect> {
     let fx = press(s, key);
     let cheap = estimate(&[("reference.tb_meta", 4096)], &s.budget.clone());
-    answer(s, fx, Ok(Some(cheap)))
+    answer(s, fx, Ok(cheap))
 }
 
 /// Types text, one character at a time.

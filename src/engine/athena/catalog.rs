@@ -115,15 +115,7 @@ pub async fn glue_table(clients: &Clients, profile: &AthenaProfile, db: &str, na
     })
 }
 
-/// A saved query of the workgroup.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NamedQuery {
-    pub id: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub database: String,
-    pub sql: String,
-}
+pub use crate::catalog::NamedQuery;
 
 /// The workgroup's named queries, sorted by name.
 pub async fn named_queries(clients: &Clients, workgroup: &str) -> Result<Vec<NamedQuery>> {

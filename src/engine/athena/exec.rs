@@ -2,7 +2,8 @@
 //! ExecutionParameters), GetQueryExecution polled with backoff, StopQueryExecution when the
 //! caller gives up (dropping the future stops the query on the server).
 
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use aws_sdk_athena::types::{
@@ -56,46 +57,100 @@ pub fn literal(v: &ParamValue) -> Result<String> {
     })
 }
 
-/// Stops the query on the server if dropped before it finished.
-struct StopOnDrop {
+/// The queries an engine has started and not yet seen finish, and the stops on their way to
+/// the server. Each engine has one, so closing an engine stops exactly what it started.
+pub struct Inflight {
     client: aws_sdk_athena::Client,
+    ids: Mutex<Vec<String>>,
+    stops: Mutex<Vec<tokio::task::JoinHandle<()>>>,
+    /// Set when the process lets go of its queries without stopping them (a hangup).
+    detached: AtomicBool,
+}
+
+impl Inflight {
+    pub fn new(client: &aws_sdk_athena::Client) -> Self {
+        Inflight { client: client.clone(), ids: Mutex::default(), stops: Mutex::default(), detached: AtomicBool::new(false) }
+    }
+
+    fn add(&self, id: &str) {
+        lock(&self.ids).push(id.to_string());
+    }
+
+    fn remove(&self, id: &str) {
+        lock(&self.ids).retain(|i| i != id);
+    }
+
+    /// The queries still running, now let go of: dropping them no longer stops them, and
+    /// `close` no longer knows them.
+    pub fn detach(&self) -> Vec<String> {
+        self.detached.store(true, Ordering::SeqCst);
+        std::mem::take(&mut *lock(&self.ids))
+    }
+
+    /// Stops every query still running and waits for every stop sent so far, at most
+    /// `deadline`; returns how many queries were running.
+    pub async fn close(&self, deadline: Duration) -> usize {
+        let ids = std::mem::take(&mut *lock(&self.ids));
+        let n = ids.len();
+        for id in ids {
+            self.stop(id);
+        }
+        let stops: Vec<_> = std::mem::take(&mut *lock(&self.stops));
+        let _ = tokio::time::timeout(deadline, futures::future::join_all(stops)).await;
+        n
+    }
+
+    fn stop(&self, id: String) {
+        let Ok(handle) = tokio::runtime::Handle::try_current() else { return };
+        let client = self.client.clone();
+        let task = handle.spawn(async move {
+            let _ = client.stop_query_execution().query_execution_id(id).send().await;
+        });
+        let mut stops = lock(&self.stops);
+        stops.retain(|t| !t.is_finished());
+        stops.push(task);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Stops the query on the server if dropped before it finished (unless detached).
+struct StopOnDrop {
+    inflight: Arc<Inflight>,
     id: String,
     armed: bool,
 }
 
-/// Stop requests sent by dropped queries that may still be in flight (awaited before exit).
-static PENDING_STOPS: Mutex<Vec<tokio::task::JoinHandle<()>>> = Mutex::new(Vec::new());
+impl StopOnDrop {
+    fn new(inflight: &Arc<Inflight>, id: &str) -> Self {
+        inflight.add(id);
+        StopOnDrop { inflight: inflight.clone(), id: id.to_string(), armed: true }
+    }
 
-impl Drop for StopOnDrop {
-    fn drop(&mut self) {
-        if !self.armed {
-            return;
-        }
-        let Ok(handle) = tokio::runtime::Handle::try_current() else {
-            return;
-        };
-        let client = self.client.clone();
-        let id = std::mem::take(&mut self.id);
-        let task = handle.spawn(async move {
-            let _ = client.stop_query_execution().query_execution_id(id).send().await;
-        });
-        if let Ok(mut pending) = PENDING_STOPS.lock() {
-            pending.retain(|t| !t.is_finished());
-            pending.push(task);
+    /// The query reached a final state: nothing to stop.
+    fn disarm(&mut self) {
+        if self.armed {
+            self.armed = false;
+            self.inflight.remove(&self.id);
         }
     }
 }
 
-/// Waits (up to `timeout`) for the stop requests of cancelled queries to reach Athena, so a
-/// process that exits right after Ctrl-C still stops what it started.
-pub async fn finish_stops(timeout: Duration) {
-    let tasks: Vec<_> = PENDING_STOPS.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
-    let _ = tokio::time::timeout(timeout, futures::future::join_all(tasks)).await;
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        if !self.armed || self.inflight.detached.load(Ordering::SeqCst) {
+            return;
+        }
+        self.inflight.remove(&self.id);
+        self.inflight.stop(std::mem::take(&mut self.id));
+    }
 }
 
 /// Starts `sql` and waits for it to finish, reporting QUEUED/RUNNING and statistics.
 pub async fn run(
-    client: &aws_sdk_athena::Client,
+    inflight: &Arc<Inflight>,
     profile: &AthenaProfile,
     output_location: Option<&str>,
     sql: &str,
@@ -103,6 +158,7 @@ pub async fn run(
     poll: Poll,
     progress: &ProgressFn,
 ) -> Result<QueryExecution> {
+    let client = &inflight.client;
     let token = uuid::Uuid::new_v4().to_string();
     let values = params.iter().map(literal).collect::<Result<Vec<_>>>()?;
     let reuse = profile.result_reuse_minutes.map(|m| {
@@ -133,7 +189,21 @@ pub async fn run(
         .query_execution_id()
         .ok_or_else(|| FathomError::Query("Athena started the query but returned no QueryExecutionId".into()))?
         .to_string();
-    let mut guard = StopOnDrop { client: client.clone(), id: id.clone(), armed: true };
+    wait(inflight, &id, started, poll, progress).await
+}
+
+/// Polls query `id` (started by this process or an earlier one) until it finishes; dropping
+/// the future stops it on the server unless the engine has been detached.
+pub async fn wait(
+    inflight: &Arc<Inflight>,
+    id: &str,
+    started: Instant,
+    poll: Poll,
+    progress: &ProgressFn,
+) -> Result<QueryExecution> {
+    let client = &inflight.client;
+    let mut guard = StopOnDrop::new(inflight, id);
+    let id = id.to_string();
     let mut delay = poll.initial;
     loop {
         let out = client
@@ -155,10 +225,9 @@ pub async fn run(
             elapsed: started.elapsed(),
         });
         // A finished query needs no stop.
-        guard.armed = !matches!(
-            state,
-            QueryExecutionState::Succeeded | QueryExecutionState::Failed | QueryExecutionState::Cancelled
-        );
+        if matches!(state, QueryExecutionState::Succeeded | QueryExecutionState::Failed | QueryExecutionState::Cancelled) {
+            guard.disarm();
+        }
         match state {
             QueryExecutionState::Succeeded => return Ok(qe),
             QueryExecutionState::Failed => {

@@ -25,13 +25,13 @@ use crate::iceberg::LakeTables;
 use crate::iceberg::session::LakeSession;
 use crate::iceberg::tables::{Origin, ident};
 use crate::engine::postgres::classify::{Class, classify};
-use crate::engine::{Engine, ProgressFn, QueryStream, TableDetail, TableInfo, no_progress};
+use crate::engine::{Caps, Detached, Engine, ProgressFn, QueryStream, TableDetail, TableInfo, no_progress};
 use crate::error::{FathomError, Result};
 use crate::estimate::Estimate;
 use crate::library::{ParamValue, PlaceholderStyle};
 pub use catalog::{NamedQuery, Workgroup};
 pub use client::Clients;
-pub use exec::{Poll, finish_stops};
+pub use exec::{Inflight, Poll};
 pub use results::Via;
 
 pub struct AthenaEngine {
@@ -48,6 +48,8 @@ pub struct AthenaEngine {
     planner: OnceCell<(LakeSession, Estimator)>,
     /// How the last result was fetched.
     last_via: Mutex<Option<Via>>,
+    /// The queries started and not yet finished: `close` stops them, `detach` lets go.
+    inflight: Arc<Inflight>,
 }
 
 impl AthenaEngine {
@@ -62,6 +64,7 @@ impl AthenaEngine {
         let creds = client::credentials(&config, profile).await?;
         let region = config.region().map(|r| r.to_string()).unwrap_or_else(|| "us-east-1".into());
         let clients = Clients::new(&config, profile.endpoint_url.is_some());
+        let inflight = Arc::new(Inflight::new(&clients.athena));
         Ok(AthenaEngine {
             name: name.to_string(),
             profile: profile.clone(),
@@ -73,6 +76,7 @@ impl AthenaEngine {
             workgroup: OnceCell::new(),
             planner: OnceCell::new(),
             last_via: Mutex::new(None),
+            inflight,
         })
     }
 
@@ -173,6 +177,10 @@ impl Engine for AthenaEngine {
         "athena"
     }
 
+    fn caps(&self) -> Caps {
+        Caps { priced: true, bills: true, server_cancel: true, detachable: true, writable: !self.profile.read_only, named_queries: true, snapshots: true }
+    }
+
     fn placeholder_style(&self) -> PlaceholderStyle {
         PlaceholderStyle::Question
     }
@@ -184,11 +192,8 @@ impl Engine for AthenaEngine {
     async fn execute_with_progress(&self, sql: &str, params: &[ParamValue], progress: ProgressFn) -> Result<QueryStream> {
         self.check_read_only(sql)?;
         let output = self.output_location().await?;
-        let qe = exec::run(&self.clients.athena, &self.profile, output.as_deref(), sql, params, self.poll, &progress).await?;
-        let scanned = qe.statistics().and_then(|s| s.data_scanned_in_bytes()).map(|b| b.max(0) as u64);
-        let fetched = results::fetch(&self.clients, &qe, self.profile.results).await?;
-        *self.last_via.lock().unwrap_or_else(|e| e.into_inner()) = Some(fetched.via);
-        Ok(QueryStream { schema: fetched.schema, batches: fetched.batches, scanned: Box::new(move || scanned) })
+        let qe = exec::run(&self.inflight, &self.profile, output.as_deref(), sql, params, self.poll, &progress).await?;
+        self.fetch(&qe).await
     }
 
     async fn estimate(&self, sql: &str, params: &[ParamValue], budget: &Budget, with_files: bool) -> Result<Estimate> {
@@ -220,6 +225,30 @@ impl Engine for AthenaEngine {
             return Ok(crate::engine::lake_describe::detail(loaded.metadata()));
         }
         Ok(TableDetail { columns: glue.columns, partition_spec: Some(glue.partition_keys), ..TableDetail::default() })
+    }
+
+    async fn close(&self, deadline: std::time::Duration) -> usize {
+        self.inflight.close(deadline).await
+    }
+
+    async fn detach(&self) -> Vec<Detached> {
+        self.inflight.detach().into_iter().map(|query_id| Detached { query_id }).collect()
+    }
+
+    async fn attach(&self, query_id: &str, progress: ProgressFn) -> Result<QueryStream> {
+        let started = std::time::Instant::now();
+        let qe = exec::wait(&self.inflight, query_id, started, self.poll, &progress).await?;
+        self.fetch(&qe).await
+    }
+}
+
+impl AthenaEngine {
+    /// The rows of a finished query, with the bytes it scanned.
+    async fn fetch(&self, qe: &aws_sdk_athena::types::QueryExecution) -> Result<QueryStream> {
+        let scanned = qe.statistics().and_then(|s| s.data_scanned_in_bytes()).map(|b| b.max(0) as u64);
+        let fetched = results::fetch(&self.clients, qe, self.profile.results).await?;
+        *self.last_via.lock().unwrap_or_else(|e| e.into_inner()) = Some(fetched.via);
+        Ok(QueryStream { schema: fetched.schema, batches: fetched.batches, scanned: Box::new(move || scanned) })
     }
 }
 

@@ -18,7 +18,7 @@ use sqlx::postgres::PgPool;
 use sqlx::{Connection, Executor, Row};
 
 use crate::config::{Budget, PostgresProfile};
-use crate::engine::{ColumnDetail, Engine, QueryStream, TableDetail, TableInfo};
+use crate::engine::{Caps, ColumnDetail, Engine, QueryStream, TableDetail, TableInfo};
 use crate::error::{FathomError, Result};
 use crate::estimate::{Estimate, PgPlanCost};
 use crate::library::{ParamValue, PlaceholderStyle};
@@ -34,6 +34,8 @@ pub struct PostgresEngine {
     profile: PostgresProfile,
     /// `fathom run --write`: classified writes may run (if the profile is not read_only).
     allow_write: bool,
+    /// The running queries' tasks (each cancels its backend when its stream is dropped).
+    tasks: stream::Tasks,
 }
 
 impl PostgresEngine {
@@ -47,6 +49,7 @@ impl PostgresEngine {
             profile_name: profile_name.to_string(),
             profile: profile.clone(),
             allow_write,
+            tasks: stream::Tasks::default(),
         })
     }
 
@@ -114,7 +117,7 @@ impl PostgresEngine {
             mode,
             timeout_ms: self.profile.statement_timeout_ms,
             wrap_other,
-        })
+        }, &self.tasks)
         .await
     }
 
@@ -150,6 +153,20 @@ impl PostgresEngine {
 impl Engine for PostgresEngine {
     fn kind(&self) -> &'static str {
         "postgres"
+    }
+
+    fn caps(&self) -> Caps {
+        let writable = !self.profile.read_only;
+        Caps { priced: false, bills: false, server_cancel: true, detachable: false, writable, named_queries: false, snapshots: false }
+    }
+
+    /// Waits for dropped queries to cancel their backends and roll back, then closes the
+    /// pool, so no backend of ours is left busy; all within `deadline`.
+    async fn close(&self, deadline: std::time::Duration) -> usize {
+        let started = std::time::Instant::now();
+        let running = self.tasks.wait(deadline).await;
+        let _ = tokio::time::timeout(deadline.saturating_sub(started.elapsed()), self.pool.close()).await;
+        running
     }
 
     fn placeholder_style(&self) -> PlaceholderStyle {

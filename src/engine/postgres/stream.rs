@@ -70,11 +70,31 @@ fn param_types(params: &[ParamValue]) -> Vec<PgTypeInfo> {
         .collect()
 }
 
+/// The query tasks of an engine: `close` waits for them to cancel and roll back.
+#[derive(Default)]
+pub struct Tasks(std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>);
+
+impl Tasks {
+    fn push(&self, task: tokio::task::JoinHandle<()>) {
+        let mut tasks = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        tasks.retain(|t| !t.is_finished());
+        tasks.push(task);
+    }
+
+    /// Waits, at most `deadline`, for every task to end; returns how many were running.
+    pub async fn wait(&self, deadline: std::time::Duration) -> usize {
+        let tasks: Vec<_> = std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()));
+        let running = tasks.iter().filter(|t| !t.is_finished()).count();
+        let _ = tokio::time::timeout(deadline, futures::future::join_all(tasks)).await;
+        running
+    }
+}
+
 /// Starts the task and waits for the schema (or the error that came first).
-pub async fn start(job: Job) -> Result<QueryStream> {
+pub async fn start(job: Job, tasks: &Tasks) -> Result<QueryStream> {
     let (schema_tx, schema_rx) = oneshot::channel();
     let (tx, rx) = mpsc::channel::<Result<RecordBatch>>(2);
-    tokio::spawn(run(job, schema_tx, tx));
+    tasks.push(tokio::spawn(run(job, schema_tx, tx)));
     let schema = schema_rx
         .await
         .map_err(|_| FathomError::Query("the PostgreSQL query task stopped unexpectedly".into()))??;

@@ -10,7 +10,9 @@ use unicode_width::UnicodeWidthStr;
 use crate::estimate::bill::{human_bytes, human_usd};
 use crate::tui::keymap::{Cmd, Context};
 use crate::tui::state::{BudgetDialog, State};
-use crate::tui::update_budget::amount;
+use crate::run::Gate;
+use crate::run::gate::amount;
+use crate::estimate::Estimate;
 use crate::tui::views::grid::thousands;
 use crate::tui::views::{block, centered, fit, title};
 
@@ -34,14 +36,54 @@ fn rows(text: &str, width: usize) -> u16 {
 }
 
 pub fn draw(f: &mut Frame, s: &State, d: &BudgetDialog) {
+    match (&d.estimate, &d.gate) {
+        (Ok(e), Gate::Ask { limit, .. } | Gate::Refuse { limit, .. }) => priced(f, s, d, e, *limit),
+        (Err(why), _) | (_, Gate::CannotPrice(why)) => unpriced(f, s, d, why),
+        (Ok(_), Gate::Run) => {}
+    }
+}
+
+/// No estimate on a priced engine: why, and that only `y` runs it without a price.
+fn unpriced(f: &mut Frame, s: &State, d: &BudgetDialog, why: &str) {
     let t = &s.theme;
-    let e = &d.estimate;
+    let width = 76u16.min(f.area().width);
+    let inner_w = width.saturating_sub(2) as usize;
+    let tab = s.tabs.iter().find(|tab| tab.id == d.run.tab).map(|tab| tab.title.as_str()).unwrap_or("");
+    let close = s.keymap.key_for(Context::Budget, Cmd::Close).unwrap_or("esc");
+    let texts = [
+        (format!("fathom could not price this query: {why}"), t.error),
+        ("it would run without a price: nothing checks it against the budget".to_string(), t.notice),
+        (String::new(), t.text),
+        (format!("y run it unpriced {} {close} cancel", t.glyphs.dot), t.dim),
+    ];
+    let mut height = 0u16;
+    let mut lines: Vec<Line> = Vec::new();
+    for (text, style) in texts {
+        height += rows(&text, inner_w);
+        lines.push(Line::styled(text, style));
+    }
+    if let Some(err) = &d.error {
+        height += rows(err, inner_w);
+        lines.push(Line::styled(err.clone(), t.error));
+    }
+    let area = centered(f.area(), width, height + 2);
+    let outer = block(t, title(t, format!("Run {tab} without a price?")), true);
+    let inner = outer.inner(area);
+    f.render_widget(Clear, area);
+    f.render_widget(outer, area);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// Above a limit: the amount, the bytes, each table's share, the warnings, the keys.
+fn priced(f: &mut Frame, s: &State, d: &BudgetDialog, e: &Estimate, limit: f64) {
+    let t = &s.theme;
+    let refuse = d.refuse();
     let (dot, ell) = (t.glyphs.dot, t.glyphs.ellipsis);
     let width = 76u16.min(f.area().width);
     let inner_w = width.saturating_sub(2) as usize;
     let cost = human_usd(e.cost_usd);
     let tab = s.tabs.iter().find(|tab| tab.id == d.run.tab).map(|tab| tab.title.as_str()).unwrap_or("");
-    let heading = if d.refuse { format!("Refused: {cost} is over the budget") } else { format!("Run {tab} for {cost}?") };
+    let heading = if refuse { format!("Refused: {cost} is over the budget") } else { format!("Run {tab} for {cost}?") };
 
     let mut lines: Vec<Line> = Vec::new();
     let mut height = 0u16;
@@ -57,12 +99,12 @@ pub fn draw(f: &mut Frame, s: &State, d: &BudgetDialog) {
         if e.conservative { " (conservative)" } else { "" }
     );
     push(Line::styled(scan.clone(), t.header), rows(&scan, inner_w));
-    let why = if d.refuse {
-        format!("above refuse_above_usd {}: it runs only if you type the amount", human_usd(d.limit))
+    let why = if refuse {
+        format!("above refuse_above_usd {}: it runs only if you type the amount", human_usd(limit))
     } else {
-        format!("above confirm_above_usd {}", human_usd(d.limit))
+        format!("above confirm_above_usd {}", human_usd(limit))
     };
-    push(Line::styled(why.clone(), if d.refuse { t.error } else { t.notice }), rows(&why, inner_w));
+    push(Line::styled(why.clone(), if refuse { t.error } else { t.notice }), rows(&why, inner_w));
     push(Line::default(), 1);
 
     let name_w = inner_w.saturating_sub(33).max(12);
@@ -94,7 +136,7 @@ pub fn draw(f: &mut Frame, s: &State, d: &BudgetDialog) {
     push(Line::default(), 1);
     let key = |ctx: Context, cmd: Cmd| s.keymap.key_for(ctx, cmd).unwrap_or("?").to_string();
     let (confirm, close) = (key(Context::Budget, Cmd::Confirm), key(Context::Budget, Cmd::Close));
-    if d.refuse {
+    if refuse {
         let want = amount(e.cost_usd);
         push(
             Line::from(vec![

@@ -53,7 +53,8 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
         RunState::Ready(rs) => {
             let mut spans = vec![title(t, "Result"), Span::styled(format!(" {} ", result_summary(rs, t.glyphs.dot)), t.ok)];
             if rs.out.truncated {
-                spans.push(Span::styled(format!(" truncated at {} rows (row_cap) ", thousands(rs.rows())), t.error));
+                let of = if rs.out.total > rs.rows() as u64 { format!(" of {}", thousands(rs.out.total as usize)) } else { String::new() };
+                spans.push(Span::styled(format!(" truncated at {} rows{of} (row_cap) ", thousands(rs.rows())), t.error));
             }
             if rs.rows() > 0 {
                 spans.push(Span::styled(format!(" row {}/{} ", rs.row + 1, thousands(rs.rows())), t.dim));

@@ -9,6 +9,7 @@ pub mod editor;
 pub mod grid;
 pub mod help;
 pub mod history;
+pub mod questions;
 pub mod status;
 
 use ratatui::Frame;
@@ -19,11 +20,10 @@ use unicode_width::UnicodeWidthChar;
 
 use crate::tui::state::{Focus, Overlay, State};
 use crate::tui::theme::Theme;
-use crate::tui::update::areas;
 
 /// Draws every pane, then the overlay on top.
 pub fn draw(f: &mut Frame, s: &State) {
-    let a = areas(s);
+    let a = crate::tui::layout::areas_of(s);
     if let Some(r) = a.browser {
         browser::draw_list(f, s, r);
     }
@@ -44,6 +44,8 @@ pub fn draw(f: &mut Frame, s: &State) {
         Some(Overlay::Quality(q)) => dialogs::draw_quality(f, s, q),
         Some(Overlay::Budget(d)) => budget::draw(f, s, d),
         Some(Overlay::History(h)) => history::draw(f, s, h),
+        Some(Overlay::Quit { running }) => questions::draw_quit(f, s, *running),
+        Some(Overlay::Detached(offer)) => questions::draw_detached(f, s, offer),
         None => {}
     }
 }

@@ -1,24 +1,22 @@
 //! `update(&mut State, Action) -> Vec<Effect>`: the one place state changes. No IO, no
-//! `.await`; work is asked for as `Effect`s. Pane-specific keys live in `update_panes.rs`,
-//! overlays (form, prompt, help) in `update_overlays.rs`, the list panes (catalog, quality,
-//! history) in `update_lists.rs`, the budget check before a run in `update_budget.rs`.
+//! `.await`; work is asked for as `Effect`s. This file only dispatches: the panes' keys are
+//! in `panes.rs`, the overlays' in `overlays.rs` (form, prompt, help), `lists.rs` (catalog,
+//! quality, history), `budget.rs` and `questions.rs`; the run lifecycle in `run.rs`; what
+//! they share in `ctx.rs`. None of them imports another pane's or overlay's file.
 
-use std::path::Path;
+pub mod budget;
+pub mod ctx;
+pub mod lists;
+pub mod overlays;
+pub mod panes;
+pub mod questions;
+pub mod run;
 
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 
-use crate::library::{ParamDecl, ParamType, parse_header};
-use crate::tui::grid::ResultSet;
 use crate::tui::keymap::{Cmd, Context};
-use crate::tui::layout::{self, Areas};
-use crate::tui::state::{
-    AUTOSAVE_AFTER, Action, ESTIMATE_AFTER, Effect, EstimateFor, EstimatePurpose, EstimateState, Field, Focus, HistoryView,
-    Overlay, ParamForm, PendingRun, Prompt, PromptKind, RunState, State, Tab,
-};
-use crate::tui::statements;
-use crate::tui::update_budget;
-use crate::tui::update_overlays;
-use crate::tui::update_panes;
+use crate::tui::state::{Action, Effect, EstimateFor, EstimatePurpose, EstimateState, Focus, HistoryView, Overlay, Prompt, PromptKind, RunState, State, Tab};
+use ctx::{current_statement, edit_params, edited, keep_cursor_visible, param_decls, schedule_autosave};
 
 /// Applies `action` to `s` and returns the work it asks for.
 pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
@@ -38,7 +36,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             s.size = (w, h);
             keep_cursor_visible(s);
         }
-        Action::QueryDone { id, result } => query_done(s, id, result),
+        Action::QueryDone { id, result } => run::query_done(s, id, result),
         Action::QueryProgress { id, text } => {
             for tab in &mut s.tabs {
                 if let RunState::Running { id: r, progress, .. } = &mut tab.run
@@ -73,7 +71,13 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 }
             }
         }
-        Action::EstimateDone { tab, key, purpose, result } => update_budget::estimate_done(s, tab, key, purpose, result, &mut fx),
+        Action::EstimateDone { tab, key, purpose, result, caps, cached } => {
+            if let Some(t) = s.tabs.iter_mut().find(|t| t.id == tab) {
+                t.cached = cached.then(|| key.clone());
+            }
+            run::estimate_done(s, tab, key, purpose, result, caps, &mut fx)
+        }
+        Action::Detached(result) => run::offer_detached(s, result),
         Action::Catalog { profile, result } => {
             if let Some(Overlay::Catalog(c)) = &mut s.overlay
                 && c.profile == profile
@@ -144,7 +148,8 @@ fn tick(s: &mut State, fx: &mut Vec<Effect>) {
     }
     if s.autosave_due.is_some_and(|t| t <= s.now) {
         s.autosave_due = None;
-        fx.push(Effect::Autosave(s.session()));
+        let save = s.autosave();
+        fx.push(save);
     }
     if s.estimate_due.is_some_and(|t| t <= s.now) {
         s.estimate_due = None;
@@ -161,20 +166,15 @@ fn tick(s: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
-/// The current areas of the panes.
-pub fn areas(s: &State) -> Areas {
-    layout::areas(s.size.0, s.size.1, s.show_browser, s.focus == Focus::Browser, s.show_chart)
-}
-
 fn key(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
     if k.kind == KeyEventKind::Release {
         return;
     }
     if s.overlay.is_some() {
-        update_overlays::key(s, k, fx);
+        overlay_key(s, k, fx);
         return;
     }
-    if s.focus == Focus::Browser && s.browser.filtering && update_panes::filter_key(s, &k) {
+    if s.focus == Focus::Browser && s.browser.filtering && panes::filter_key(s, &k) {
         return;
     }
     let ctx = match s.focus {
@@ -184,7 +184,7 @@ fn key(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
     };
     match s.keymap.lookup(ctx, &k) {
         Some(cmd) => command(s, cmd, fx),
-        None if s.focus == Focus::Editor => update_panes::editor_input(s, k),
+        None if s.focus == Focus::Editor => panes::editor_input(s, k),
         None => {}
     }
 }
@@ -198,8 +198,16 @@ fn paste(s: &mut State, text: &str) {
             }
         }
         Some(Overlay::History(h)) if h.filtering => h.filter.push_str(text.trim()),
-        Some(Overlay::Budget(d)) if d.refuse => d.input.push_str(text.trim()),
-        Some(Overlay::Help { .. } | Overlay::Catalog(_) | Overlay::Quality(_) | Overlay::History(_) | Overlay::Budget(_)) => {}
+        Some(Overlay::Budget(d)) if d.refuse() => d.input.push_str(text.trim()),
+        Some(
+            Overlay::Help { .. }
+            | Overlay::Catalog(_)
+            | Overlay::Quality(_)
+            | Overlay::History(_)
+            | Overlay::Budget(_)
+            | Overlay::Quit { .. }
+            | Overlay::Detached(_),
+        ) => {}
         None => {
             if let Some(tab) = s.tab_mut() {
                 tab.editor.insert_str(text.replace("\r\n", "\n"));
@@ -213,14 +221,16 @@ fn paste(s: &mut State, text: &str) {
 /// Global commands, then the focused pane's.
 fn command(s: &mut State, cmd: Cmd, fx: &mut Vec<Effect>) {
     match cmd {
-        Cmd::Quit => {
-            s.quit = true;
-            fx.push(Effect::Autosave(s.session()));
-            fx.push(Effect::Quit);
-        }
+        Cmd::Quit => run::quit(s, fx),
         Cmd::Help => s.overlay = Some(Overlay::Help { scroll: 0 }),
-        Cmd::Run => run(s, fx),
-        Cmd::Cancel => cancel(s, fx),
+        Cmd::Run => run::run(s, fx),
+        Cmd::Cancel => run::cancel(s, fx),
+        Cmd::Reconnect => {
+            let profile = s.tab().map(|t| t.profile.clone()).unwrap_or_else(|| s.default_profile.clone());
+            s.caps.remove(&profile);
+            s.notify(format!("opening profile '{profile}' again"), false);
+            fx.push(Effect::Reconnect { profile });
+        }
         Cmd::FocusBrowser => {
             s.show_browser = true;
             s.focus = Focus::Browser;
@@ -249,7 +259,7 @@ fn command(s: &mut State, cmd: Cmd, fx: &mut Vec<Effect>) {
             s.focus = Focus::Editor;
             schedule_autosave(s);
         }
-        Cmd::CloseTab => close_tab(s, fx),
+        Cmd::CloseTab => run::close_tab(s, fx),
         Cmd::NextTab | Cmd::PrevTab if !s.tabs.is_empty() => {
             let n = s.tabs.len();
             s.active = if cmd == Cmd::NextTab { (s.active + 1) % n } else { (s.active + n - 1) % n };
@@ -282,165 +292,47 @@ fn command(s: &mut State, cmd: Cmd, fx: &mut Vec<Effect>) {
             fx.push(Effect::RunChecks { profile });
         }
         other => match s.focus {
-            Focus::Browser => update_panes::browser_cmd(s, other),
-            Focus::Grid => update_panes::grid_cmd(s, other, fx),
-            Focus::Editor => update_panes::editor_cmd(s, other),
+            Focus::Browser => panes::browser_cmd(s, other),
+            Focus::Grid => panes::grid_cmd(s, other, fx),
+            Focus::Editor => panes::editor_cmd(s, other),
         },
     }
 }
 
-/// After an edit: autosave soon, estimate once typing pauses.
-pub fn edited(s: &mut State) {
-    schedule_autosave(s);
-    s.estimate_due = Some(s.now + ESTIMATE_AFTER);
-    keep_cursor_visible(s);
-}
 
-/// Autosave within `AUTOSAVE_AFTER` of the first unsaved change (a steady typist is saved
-/// every interval, not only when they stop).
-pub fn schedule_autosave(s: &mut State) {
-    if s.autosave_due.is_none() {
-        s.autosave_due = Some(s.now + AUTOSAVE_AFTER);
-    }
-}
-
-/// Scrolls the editor so the cursor is on screen.
-pub fn keep_cursor_visible(s: &mut State) {
-    let a = areas(s);
-    let (rows, cols) = (a.editor_rows().max(1), a.editor_cols().saturating_sub(5).max(1));
-    if let Some(tab) = s.tab_mut() {
-        let (r, c) = tab.editor.cursor();
-        let (top, left) = &mut tab.scroll;
-        if r < *top {
-            *top = r;
-        } else if r >= *top + rows {
-            *top = r + 1 - rows;
-        }
-        if c < *left {
-            *left = c;
-        } else if c >= *left + cols {
-            *left = c + 1 - cols;
-        }
-    }
-}
-
-/// The selection, else the statement under the cursor.
-pub fn current_statement(tab: &Tab) -> Option<String> {
-    let lines = tab.editor.lines();
-    let text = lines.join("\n");
-    if let Some(((r1, c1), (r2, c2))) = tab.editor.selection_range() {
-        let (a, b) = (statements::offset_of(lines, r1, c1), statements::offset_of(lines, r2, c2));
-        let sel = text.get(a..b).unwrap_or("").trim().trim_end_matches(';').trim();
-        return (!sel.is_empty()).then(|| sel.to_string());
-    }
-    let (r, c) = tab.editor.cursor();
-    statements::at_offset(&text, statements::offset_of(lines, r, c)).map(str::to_string)
-}
-
-/// The tab's declared params plus any `:name` in its text that is not declared.
-fn param_decls(tab: &Tab, sql: Option<&str>) -> Result<Vec<ParamDecl>, String> {
-    let text = tab.text();
-    let source = tab.source.clone().unwrap_or_else(|| Path::new(&tab.title).to_path_buf());
-    let mut decls = parse_header(&text, &source).map_err(|e| e.to_string())?.params;
-    let scan = sql.unwrap_or(&text);
-    for p in crate::library::params::placeholders(scan).unwrap_or_default() {
-        if !decls.iter().any(|d| d.name == p.name) {
-            let ty = if p.in_list { ParamType::List(Box::new(ParamType::Text)) } else { ParamType::Text };
-            decls.push(ParamDecl { name: p.name, ty, default: None });
-        }
-    }
-    if sql.is_some() {
-        let used: Vec<String> =
-            crate::library::params::placeholders(scan).unwrap_or_default().into_iter().map(|p| p.name).collect();
-        decls.retain(|d| used.contains(&d.name));
-    }
-    Ok(decls)
-}
-
-/// Opens the parameter form of the active tab.
-pub fn edit_params(s: &mut State, then_run: bool) {
-    let Some(tab) = s.tab() else { return };
-    let sql = if then_run { current_statement(tab) } else { None };
-    let decls = match param_decls(tab, sql.as_deref()) {
-        Ok(d) => d,
-        Err(e) => return s.notify(e, true),
+/// Keys of the overlay on top: quit and help stay reachable from every overlay but the
+/// questions, which answer quit themselves.
+fn overlay_key(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
+    let ctx = match s.overlay {
+        Some(Overlay::Help { .. }) => Context::Help,
+        Some(Overlay::Form(_)) => Context::Form,
+        Some(Overlay::Prompt(_)) => Context::Prompt,
+        Some(Overlay::Catalog(_) | Overlay::Quality(_) | Overlay::History(_)) => Context::Catalog,
+        Some(Overlay::Budget(_)) => Context::Budget,
+        Some(Overlay::Quit { .. } | Overlay::Detached(_)) => Context::Dialog,
+        None => return,
     };
-    if decls.is_empty() {
-        return s.notify("this tab's SQL has no :parameters", false);
-    }
-    let fields = decls
-        .into_iter()
-        .map(|decl| {
-            let value = tab
-                .params
-                .iter()
-                .find(|(n, _)| *n == decl.name)
-                .map(|(_, v)| v.clone())
-                .or_else(|| decl.default.clone())
-                .unwrap_or_default();
-            Field { decl, value, error: None }
-        })
-        .collect();
-    s.overlay = Some(Overlay::Form(ParamForm { tab: tab.id, fields, focus: 0, then_run }));
-}
-
-/// Runs the current statement of the active tab on a task.
-pub fn run(s: &mut State, fx: &mut Vec<Effect>) {
-    let Some(tab) = s.tab() else { return };
-    let Some(sql) = current_statement(tab) else {
-        return s.notify("nothing to run: put the cursor on a statement (or select one)", false);
-    };
-    let decls = match param_decls(tab, Some(&sql)) {
-        Ok(d) => d,
-        Err(e) => return s.notify(e, true),
-    };
-    let missing = decls.iter().any(|d| d.default.is_none() && !tab.params.iter().any(|(n, _)| *n == d.name));
-    if missing {
-        return edit_params(s, true);
-    }
-    let header_engine = parse_header(&tab.text(), Path::new(&tab.title)).ok().and_then(|h| h.engine);
-    let engine = s.engine_of(&tab.profile).to_string();
-    if let Some(want) = header_engine.filter(|w| w != "any" && *w != engine) {
-        let msg = format!("this query is for the {want} engine but the tab's profile uses {engine}; switch the profile with F8");
-        return s.notify(msg, true);
-    }
-    let (given, profile, tab_id) = (tab.params.clone(), tab.profile.clone(), tab.id);
-    let id = s.fresh_id();
-    let pending = PendingRun { id, tab: tab_id, profile, sql, decls, given, row_cap: s.row_cap };
-    update_budget::request(s, pending, fx);
-}
-
-fn cancel(s: &mut State, fx: &mut Vec<Effect>) {
-    let now = s.now;
-    if let Some(tab) = s.tab_mut() {
-        if tab.pending.take().is_some() {
-            return s.notify("run cancelled before it started (it was waiting for its estimate)", false);
-        }
-        match tab.run {
-            RunState::Running { id, since, .. } => {
-                tab.run = RunState::Cancelled { after: now.saturating_duration_since(since) };
-                fx.push(Effect::Cancel { id });
-            }
-            _ => s.notify("nothing is running in this tab (Ctrl-Q quits)", false),
-        }
-    }
-}
-
-fn close_tab(s: &mut State, fx: &mut Vec<Effect>) {
-    if s.tabs.is_empty() {
+    if let Some(Overlay::History(h)) = &mut s.overlay
+        && h.filtering
+        && lists::history_filter_key(h, &k)
+    {
         return;
     }
-    let tab = s.tabs.remove(s.active);
-    if let RunState::Running { id, .. } = tab.run {
-        fx.push(Effect::Cancel { id });
+    let cmd = s.keymap.lookup(ctx, &k);
+    if matches!(cmd, Some(Cmd::Quit)) && ctx != Context::Dialog {
+        s.overlay = None;
+        return run::quit(s, fx);
     }
-    if s.tabs.is_empty() {
-        let id = s.fresh_id();
-        let profile = s.default_profile.clone();
-        s.tabs.push(Tab::new(id, "scratch", &profile, ""));
+    match ctx {
+        Context::Help => overlays::help_key(s, cmd),
+        Context::Form => overlays::form_key(s, cmd, &k, fx),
+        Context::Budget => budget::dialog_key(s, cmd, &k, fx),
+        Context::Dialog => questions::key(s, cmd, fx),
+        Context::Catalog if matches!(s.overlay, Some(Overlay::Quality(_))) => lists::quality_key(s, cmd),
+        Context::Catalog if matches!(s.overlay, Some(Overlay::History(_))) => lists::history_key(s, cmd),
+        Context::Catalog => lists::catalog_key(s, cmd, fx),
+        _ => overlays::prompt_key(s, cmd, &k, fx),
     }
-    s.active = s.active.min(s.tabs.len() - 1);
-    schedule_autosave(s);
 }
 
 fn next_profile(s: &mut State) {
@@ -454,15 +346,4 @@ fn next_profile(s: &mut State) {
             s.notify(msg, false);
         }
     }
-}
-
-fn query_done(s: &mut State, id: u64, result: Result<crate::tui::grid::QueryOutput, String>) {
-    let Some(tab) = s.tabs.iter_mut().find(|t| matches!(t.run, RunState::Running { id: r, .. } if r == id)) else {
-        return; // a stale reply: the run was cancelled or replaced
-    };
-    s.dirty = true;
-    tab.run = match result {
-        Ok(out) => RunState::Ready(Box::new(ResultSet::new(id, out))),
-        Err(e) => RunState::Failed(e),
-    };
 }

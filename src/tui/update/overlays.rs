@@ -1,6 +1,6 @@
 //! Keys of the overlays: the parameter form (typed fields, validated with the declared
 //! type before anything runs), one-line prompts (jump, export, save) and the help screen;
-//! the list panes' keys are in `update_lists.rs`, the budget dialog's in `update_budget.rs`.
+//! `mod.rs` routes each overlay's keys here, to `lists.rs`, `budget.rs` or `questions.rs`.
 
 use std::path::PathBuf;
 
@@ -8,47 +8,13 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::export::Format;
 use crate::library::ParamType;
-use crate::tui::keymap::{Cmd, Context};
+use crate::tui::keymap::Cmd;
 use crate::tui::state::{Effect, Overlay, ParamForm, Prompt, PromptKind, RunState, State};
-use crate::tui::update::{areas, run, schedule_autosave};
-use crate::tui::{update_budget, update_lists};
+use crate::tui::layout::areas_of as areas;
+use crate::tui::update::ctx::schedule_autosave;
+use crate::tui::update::run::run;
 
-pub fn key(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
-    let ctx = match s.overlay {
-        Some(Overlay::Help { .. }) => Context::Help,
-        Some(Overlay::Form(_)) => Context::Form,
-        Some(Overlay::Prompt(_)) => Context::Prompt,
-        Some(Overlay::Catalog(_) | Overlay::Quality(_) | Overlay::History(_)) => Context::Catalog,
-        Some(Overlay::Budget(_)) => Context::Budget,
-        None => return,
-    };
-    if let Some(Overlay::History(h)) = &mut s.overlay
-        && h.filtering
-        && update_lists::history_filter_key(h, &k)
-    {
-        return;
-    }
-    let cmd = s.keymap.lookup(ctx, &k);
-    // Quit and help stay reachable from every overlay.
-    if matches!(cmd, Some(Cmd::Quit)) {
-        s.overlay = None;
-        s.quit = true;
-        fx.push(Effect::Autosave(s.session()));
-        fx.push(Effect::Quit);
-        return;
-    }
-    match ctx {
-        Context::Help => help_key(s, cmd),
-        Context::Form => form_key(s, cmd, &k, fx),
-        Context::Budget => update_budget::dialog_key(s, cmd, &k, fx),
-        Context::Catalog if matches!(s.overlay, Some(Overlay::Quality(_))) => update_lists::quality_key(s, cmd),
-        Context::Catalog if matches!(s.overlay, Some(Overlay::History(_))) => update_lists::history_key(s, cmd),
-        Context::Catalog => update_lists::catalog_key(s, cmd, fx),
-        _ => prompt_key(s, cmd, &k, fx),
-    }
-}
-
-fn help_key(s: &mut State, cmd: Option<Cmd>) {
+pub fn help_key(s: &mut State, cmd: Option<Cmd>) {
     let page = s.size.1.saturating_sub(6) as usize;
     let total = s.keymap.help_lines().len();
     let Some(Overlay::Help { scroll }) = &mut s.overlay else { return };
@@ -70,7 +36,7 @@ fn typed(k: &KeyEvent) -> Option<char> {
     }
 }
 
-fn form_key(s: &mut State, cmd: Option<Cmd>, k: &KeyEvent, fx: &mut Vec<Effect>) {
+pub fn form_key(s: &mut State, cmd: Option<Cmd>, k: &KeyEvent, fx: &mut Vec<Effect>) {
     let Some(Overlay::Form(form)) = &mut s.overlay else { return };
     let n = form.fields.len().max(1);
     match cmd {
@@ -140,7 +106,7 @@ fn submit_form(s: &mut State, mut form: ParamForm, fx: &mut Vec<Effect>) {
     }
 }
 
-fn prompt_key(s: &mut State, cmd: Option<Cmd>, k: &KeyEvent, fx: &mut Vec<Effect>) {
+pub fn prompt_key(s: &mut State, cmd: Option<Cmd>, k: &KeyEvent, fx: &mut Vec<Effect>) {
     let Some(Overlay::Prompt(p)) = &mut s.overlay else { return };
     match cmd {
         Some(Cmd::Close) => s.overlay = None,

@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::tui::keymap::Cmd;
 use crate::tui::state::{Effect, Focus, HistoryView, Overlay, State, Tab, TableDetailView};
-use crate::tui::update::edited;
+use crate::tui::update::ctx::edited;
 
 /// Rows a page key moves in a list overlay.
 fn page(s: &State) -> usize {

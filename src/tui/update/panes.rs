@@ -8,7 +8,8 @@ use crate::tui::browser::Row;
 use crate::tui::grid::Cell;
 use crate::tui::keymap::Cmd;
 use crate::tui::state::{Effect, Focus, Overlay, Prompt, PromptKind, RunState, State, Tab};
-use crate::tui::update::{areas, edit_params, edited};
+use crate::tui::layout::areas_of as areas;
+use crate::tui::update::ctx::{edit_params, edited, keep_cursor_visible};
 
 /// Typing into the browser's filter. Returns false for keys the filter does not take.
 pub fn filter_key(s: &mut State, k: &KeyEvent) -> bool {
@@ -95,7 +96,7 @@ pub fn editor_input(s: &mut State, k: KeyEvent) {
         edited(s);
     } else if moved {
         s.estimate_due = Some(s.now + crate::tui::state::ESTIMATE_AFTER);
-        crate::tui::update::keep_cursor_visible(s);
+        keep_cursor_visible(s);
     }
 }
 
