@@ -1,4 +1,5 @@
-//! The local engine's half of `scripts/bench-vs-duckdb`: on the lake in FATHOM_BENCH_DIR,
+//! The local engine's half of `scripts/bench-vs-duckdb`: on the lake in FATHOM_BENCH_DIR
+//! (built there first at seed scale, seed 42, ending 2024-12-31, when it has no catalog),
 //! every lake-spec saved question (queries/market, portfolio, reference, cost; default
 //! parameters) run FATHOM_BENCH_RUNS times (default 5) after one warm-up. Prints one JSON
 //! object: each question's SQL, its bound parameters, the median time and the rows (as JSON
@@ -14,6 +15,7 @@ use fathom::commands::run_cmd::load_query;
 use fathom::config::{Budget, LocalProfile};
 use fathom::engine::local::LocalEngine;
 use fathom::engine::{Engine, collect};
+use fathom::lake::demo::{self, DemoOptions};
 use fathom::library::{ParamValue, bind};
 use serde_json::{Value, json};
 
@@ -51,6 +53,17 @@ fn main() {
     let dir = PathBuf::from(std::env::var("FATHOM_BENCH_DIR").expect("FATHOM_BENCH_DIR: the demo lake to bench"));
     let runs: usize = std::env::var("FATHOM_BENCH_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    if !dir.join("catalog.db").exists() {
+        let opts = DemoOptions {
+            scale: demo::parse_scale("seed").expect("scale"),
+            seed: 42,
+            end: chrono::NaiveDate::from_ymd_opt(2024, 12, 31).expect("date"),
+            dir: dir.clone(),
+            force: true,
+            inject_faults: false,
+        };
+        rt.block_on(demo::build(&opts, &mut |_, _, _| {})).expect("demo build");
+    }
     let engine = rt.block_on(LocalEngine::open(&LocalProfile::demo(&dir))).expect("open lake");
     engine.ctx().state_ref().write().config_mut().options_mut().execution.target_partitions = 2;
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("queries");

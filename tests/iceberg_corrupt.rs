@@ -61,6 +61,11 @@ async fn a_broken_table_fails_alone_and_names_its_metadata_file() {
         assert!(e.contains(&format!("evo.{table}")), "{e}");
     }
 
+    // The catalog's names are still listed (no metadata is read for that).
+    let sql = "SELECT table_name FROM information_schema.tables WHERE table_schema = 'evo' AND table_name NOT LIKE '%$%'";
+    let got = collect(engine.execute(sql, &[]).await.unwrap(), 100).await.unwrap();
+    assert_eq!(got.rows(), 8, "{sql}");
+
     // Every other table still answers, and is estimated.
     for table in ["rename", "relabel", "readd", "promote", "spec", "cow"] {
         let sql = format!("SELECT COUNT(*) AS n FROM evo.{table}");
@@ -69,4 +74,20 @@ async fn a_broken_table_fails_alone_and_names_its_metadata_file() {
         let est = engine.estimate(&sql, &[], &Budget::default(), false).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
         assert!(est.tables[0].files_total > 0, "{sql}");
     }
+}
+
+/// On fathom's own demo lake the message may say how to rebuild it (fathom wrote that data
+/// and writes it again); the other tables still answer.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_broken_demo_table_says_the_demo_can_be_rebuilt() {
+    let home = common::lake("corrupt-demo");
+    let table_dir = home.demo_dir().join("warehouse/reference/tb_macro_data");
+    for f in metadata_files(&table_dir) {
+        std::fs::write(f, b"not json").unwrap();
+    }
+    let engine = LocalEngine::open(&LocalProfile::demo(&home.demo_dir())).await.expect("the demo profile opens");
+    let e = engine.execute("SELECT COUNT(*) FROM reference.tb_macro_data", &[]).await.err().expect("broken").to_string();
+    assert!(e.contains("reference.tb_macro_data") && e.contains(".metadata.json") && e.contains("fathom demo --force"), "{e}");
+    let got = collect(engine.execute("SELECT COUNT(*) AS n FROM reference.tb_meta", &[]).await.unwrap(), 10).await.unwrap();
+    assert_eq!(got.rows(), 1);
 }

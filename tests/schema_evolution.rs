@@ -100,3 +100,32 @@ async fn a_renamed_column_answers_by_its_new_name_and_filters_on_it() {
     let got = rows(&engine, "SELECT SUM(qty) AS s FROM evo.promote WHERE qty > 1000000000").await;
     assert_eq!(got[0]["s"].as_i64(), Some(7_000_000_000));
 }
+
+/// PyIceberg writes deletes copy-on-write only (merge-on-read falls back to it), so no writer
+/// here makes delete files: the refusal is checked on a planned task given one. The native
+/// scan calls this on every plan; a table with delete files is never read without them.
+#[tokio::test(flavor = "multi_thread")]
+async fn delete_files_are_refused_by_name() {
+    use iceberg::scan::FileScanTaskDeleteFile;
+    use iceberg::spec::DataContentType;
+    let Some((summary, _)) = lake("schema_evolution_deletes").await else { return };
+    let root = summary["catalog_uri"].as_str().unwrap().trim_start_matches("sqlite:///").trim_end_matches("/catalog.db");
+    let profile = LocalProfile { catalog: format!("sqlite:///{root}/catalog.db"), warehouse: format!("{root}/warehouse") };
+    let catalog = fathom::lake::catalog::open(&profile, false).await.unwrap();
+    let ident = iceberg::TableIdent::from_strs(["evo", "cow"]).unwrap();
+    let table = catalog.load_table(&ident).await.unwrap();
+    let snapshot = table.metadata().current_snapshot_id().unwrap();
+    let schema = table.metadata().current_schema().clone();
+    let mut tasks = fathom::iceberg::plan::plan_files(&table, snapshot, &schema, &[]).await.unwrap();
+    fathom::iceberg::plan::check_readable(&table, &tasks).expect("copy-on-write leaves no delete files");
+    tasks[0].deletes.push(FileScanTaskDeleteFile {
+        file_path: format!("{root}/warehouse/evo/cow/data/pos-deletes-1.parquet"),
+        file_size_in_bytes: 100,
+        file_type: DataContentType::PositionDeletes,
+        partition_spec_id: 0,
+        equality_ids: None,
+    });
+    let e = fathom::iceberg::plan::check_readable(&table, &tasks).unwrap_err().to_string();
+    assert!(e.contains("evo.cow") && e.contains("pos-deletes-1.parquet") && e.contains("delete files"), "{e}");
+    assert!(e.contains("Athena") && e.contains("compact"), "says what to do: {e}");
+}

@@ -25,22 +25,24 @@ pub struct LocalEngine {
 }
 
 impl LocalEngine {
-    /// Opens the warehouse of `profile` (its catalog must exist). Lists the tables (no
-    /// metadata is read: a table loads when a query first names it).
+    /// Opens the warehouse of `profile` (its catalog must exist). Nothing is loaded: a table
+    /// loads when a query first names it.
     pub async fn open(profile: &LocalProfile) -> Result<Self> {
         let iceberg = catalog::open(profile, false).await?;
         let origin = profile.sqlite_path().map(Origin::Sqlite).unwrap_or(Origin::Other);
         Self::with_tables(Arc::new(LakeTables::new(iceberg, profile.catalog.clone(), origin))).await
     }
 
-    /// DataFusion over the tables of any Iceberg catalog.
+    /// DataFusion over the tables of any Iceberg catalog. Only the namespaces are listed
+    /// (for the default one); tables are listed when something needs their names.
     pub async fn with_tables(tables: Arc<LakeTables>) -> Result<Self> {
-        let listed = tables.list().await?;
-        let default_schema = listed
+        let mut namespaces = tables.namespaces().await?;
+        namespaces.sort();
+        let default_schema = namespaces
             .iter()
-            .map(|t| t.namespace().join("."))
-            .find(|s| s == "default")
-            .or_else(|| listed.first().map(|t| t.namespace().join(".")))
+            .find(|s| *s == "default")
+            .or(namespaces.first())
+            .cloned()
             .unwrap_or_else(|| "default".to_string());
         let session = LakeSession::new(tables.clone(), &default_schema);
         functions::register(session.ctx());
@@ -94,7 +96,7 @@ impl Engine for LocalEngine {
         let name = format!("{schema}.{table}");
         match self.session.tables().load(&ident(&name)).await? {
             Some(loaded) => Ok(lake_describe::detail(loaded.metadata())),
-            None => Err(FathomError::UnknownTable { hint: self.session.nearest(&name), name }),
+            None => Err(self.session.unknown_table(&name).await),
         }
     }
 }

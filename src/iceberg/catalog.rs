@@ -10,6 +10,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use datafusion::catalog::{CatalogProvider, SchemaProvider, TableProvider};
 use datafusion::error::{DataFusionError, Result as DFResult};
+use datafusion::logical_expr::TableType;
 use iceberg::{NamespaceIdent, TableIdent};
 
 use super::metadata_tables::{self, MetaKind};
@@ -133,6 +134,11 @@ impl SchemaProvider for LakeSchema {
             None => None,
         };
         Ok(Some(Arc::new(NativeTable::new(table, snapshot).map_err(external)?)))
+    }
+
+    /// information_schema.tables lists every table: their type needs no metadata read.
+    async fn table_type(&self, name: &str) -> DFResult<Option<TableType>> {
+        Ok(self.table_exist(name).then_some(TableType::Base))
     }
 
     fn register_table(&self, _name: String, _table: Arc<dyn TableProvider>) -> DFResult<Option<Arc<dyn TableProvider>>> {

@@ -58,7 +58,20 @@ impl LakeSession {
     /// The logical plan of `sql` (time travel rewritten, read-only checked, params bound).
     pub async fn plan(&self, sql: &str, params: &[ParamValue]) -> Result<LogicalPlan> {
         let sql = timetravel::rewrite(sql)?;
-        let plan = self.ctx.state().create_logical_plan(&sql).await.map_err(|e| self.map_err(e))?;
+        // The catalog's names are listed only when a query needs them: information_schema,
+        // or an unknown table's "did you mean".
+        if sql.to_ascii_lowercase().contains("information_schema") {
+            self.tables.list().await?;
+        }
+        let plan = match self.ctx.state().create_logical_plan(&sql).await {
+            Ok(plan) => plan,
+            Err(e) => {
+                if self.tables.listed().is_none() && missing_table(&e.find_root().to_string()).is_some() {
+                    self.tables.list().await?;
+                }
+                return Err(self.map_err(e));
+            }
+        };
         read_only().verify_plan(&plan).map_err(|e| self.map_err(e))?;
         if params.is_empty() {
             return Ok(plan);
@@ -111,6 +124,14 @@ impl LakeSession {
             ));
         }
         FathomError::Query(e)
+    }
+
+    /// "unknown table X; did you mean ...?" (the catalog's names listed first).
+    pub async fn unknown_table(&self, name: &str) -> FathomError {
+        if let Err(e) = self.tables.list().await {
+            return e;
+        }
+        FathomError::UnknownTable { hint: self.nearest(name), name: name.to_string() }
     }
 
     /// "; did you mean a, b, c?" from the tables listed so far.

@@ -73,6 +73,12 @@ impl LakeTables {
         self.listed.lock().ok().and_then(|l| l.clone())
     }
 
+    /// The namespaces (one catalog call).
+    pub async fn namespaces(&self) -> Result<Vec<String>> {
+        let err = |e: iceberg::Error| FathomError::Catalog { uri: self.label.clone(), message: e.to_string() };
+        Ok(self.catalog.list_namespaces(None).await.map_err(err)?.iter().map(|n| n.join(".")).collect())
+    }
+
     /// Every table of every namespace, listed once (no metadata is read).
     pub async fn list(&self) -> Result<Arc<Vec<TableIdent>>> {
         if let Some(l) = self.listed() {
