@@ -39,6 +39,8 @@ pub struct Options {
     pub ascii: bool,
     /// Theme name (dark, light, high-contrast, mono, or a user theme).
     pub theme: Option<String>,
+    /// Why the config file could not be used (the workbench then runs on `local`).
+    pub config_error: Option<String>,
 }
 
 /// `<config dir>` of fathom (where config.toml, keymap.toml, themes/ and queries/ live).
@@ -77,7 +79,7 @@ pub fn initial_state(config: &Config, opts: &Options, now: Instant) -> State {
         }
     }
     s.browser.select_first_query();
-    if let Some(w) = keymap_warning.or(theme_warning) {
+    if let Some(w) = opts.config_error.clone().or(keymap_warning).or(theme_warning) {
         s.notify(w, true);
     } else if restored && s.notice.is_none() {
         let file = autosave::session_file(&config.paths.state_dir);
