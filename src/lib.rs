@@ -13,4 +13,6 @@ pub mod lake; // the local Iceberg warehouse: catalog, table definitions, demo g
 pub mod library; // saved queries: header, typed parameters and their binding
 pub mod quality; // data-quality checks: load, run, classify, report
 pub mod sqltext; // SQL tokens with byte offsets, shared by rewrites
+pub mod textwidth; // display width by grapheme cluster, for the grid and table output
+pub mod tomlpos; // lines of keys in TOML texts, for errors that name them
 pub mod tui; // the workbench: state/update, runtime, keymap, themes, views

@@ -130,7 +130,7 @@ fn bad_config_names_file_line_and_key() {
     let cfg = h.root.join("fathom.toml");
     std::fs::write(&cfg, "[profiles.research]\nengine = \"local\"\ncatalgo = \"sqlite:///x.db\"\nwarehouse = \"/w\"\n").unwrap();
     let e = h.fails(&["--config", cfg.to_str().unwrap(), "config"]);
-    assert!(e.contains("fathom.toml") && e.contains("catalgo") && e.contains("line 1"), "{e}");
+    assert!(e.contains("fathom.toml") && e.contains("catalgo") && e.contains("line 3"), "{e}");
     std::fs::write(&cfg, "row_cap = \"many\"\n").unwrap();
     let e = h.fails(&["--config", cfg.to_str().unwrap(), "config"]);
     assert!(e.contains("line 1") && e.contains("row_cap"), "{e}");
