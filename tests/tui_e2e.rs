@@ -7,95 +7,12 @@
 //! Needs tmux: skipped with a message locally when missing, a failure under CI=true.
 
 mod common;
+mod tui_common;
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::Home;
-
-fn have_tmux() -> bool {
-    let found = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "tmux is required for the end-to-end test under CI=true; install it (apt-get install tmux) or run scripts/test"
-        );
-        eprintln!("tmux not found: skipping the end-to-end workbench test (install tmux to run it)");
-    }
-    found
-}
-
-/// A tmux server of our own running one fathom session.
-struct Tmux {
-    socket: PathBuf,
-    name: String,
-}
-
-impl Tmux {
-    fn start(home: &Home, name: &str, shell_cmd: &str) -> Tmux {
-        let socket = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("tmux-{name}-{}", std::process::id()));
-        let t = Tmux { socket, name: name.to_string() };
-        let env = format!(
-            "XDG_DATA_HOME={} XDG_CONFIG_HOME={} XDG_STATE_HOME={} HOME={} LANG=C.UTF-8 LC_ALL=C.UTF-8",
-            home.root.join("data").display(),
-            home.root.join("config").display(),
-            home.root.join("state").display(),
-            home.root.display()
-        );
-        let cmd = shell_cmd.replace("FATHOM", &format!("env -u NO_COLOR -u FATHOM_CONFIG {env} {}", env!("CARGO_BIN_EXE_fathom")));
-        t.tmux(&["new-session", "-d", "-s", name, "-x", "110", "-y", "32", "-c", env!("CARGO_MANIFEST_DIR"), &cmd]);
-        t
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").arg("-S").arg(&self.socket).args(args).output().unwrap();
-        assert!(out.status.success(), "tmux {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", &self.name];
-        args.extend(keys);
-        self.tmux(&args);
-    }
-
-    fn text(&self, text: &str) {
-        self.tmux(&["send-keys", "-t", &self.name, "-l", text]);
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", &self.name])
-    }
-
-    /// Waits until `pred` holds for the screen; panics with the screen after `secs`.
-    fn wait(&self, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
-        let end = Instant::now() + Duration::from_secs(secs);
-        loop {
-            let screen = self.screen();
-            if pred(&screen) {
-                return screen;
-            }
-            assert!(Instant::now() < end, "timed out waiting for {what}; the screen:\n{screen}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn wait_for(&self, needle: &str, secs: u64) -> String {
-        self.wait(needle, secs, |s| s.contains(needle))
-    }
-
-    fn pane_pid(&self) -> u32 {
-        self.tmux(&["display-message", "-p", "-t", &self.name, "#{pane_pid}"]).trim().parse().unwrap()
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").arg("-S").arg(&self.socket).arg("kill-server").output();
-        let _ = std::fs::remove_file(&self.socket);
-    }
-}
+use tui_common::tmux::{Tmux, have_tmux};
 
 #[test]
 fn open_fill_run_cancel_quit_then_survive_a_hangup() {
@@ -110,7 +27,7 @@ fn open_fill_run_cancel_quit_then_survive_a_hangup() {
     std::fs::write(config.join("config.toml"), "[budget]\nconfirm_above_usd = 0.00001\n").unwrap();
 
     // 1. Open a saved query from the browser, fill a parameter, run it, see rows.
-    let t = Tmux::start(home, "flow", "FATHOM; echo EXITED $?; sleep 30");
+    let t = Tmux::start(&home.root, "flow", "FATHOM; echo EXITED $?; sleep 30");
     t.wait("the workbench", 30, |s| s.contains("Queries (") && s.contains("estimate:"));
     t.keys(&["/"]);
     t.text("dailyprices");
@@ -200,7 +117,7 @@ fn open_fill_run_cancel_quit_then_survive_a_hangup() {
     drop(t);
 
     // 7. Unsaved text survives a dropped session (SIGHUP) and comes back on restart.
-    let t = Tmux::start(home, "hup", "exec FATHOM");
+    let t = Tmux::start(&home.root, "hup", "exec FATHOM");
     t.wait_for("estimate:", 30);
     t.keys(&["C-t"]);
     t.text("SELECT 'unsaved e2e text' AS x");
@@ -215,7 +132,7 @@ fn open_fill_run_cancel_quit_then_survive_a_hangup() {
         std::thread::sleep(Duration::from_millis(100));
     }
     drop(t);
-    let t = Tmux::start(home, "restored", "FATHOM; echo EXITED $?; sleep 30");
+    let t = Tmux::start(&home.root, "restored", "FATHOM; echo EXITED $?; sleep 30");
     let screen = t.wait_for("unsaved e2e text", 30);
     assert!(screen.contains("restored"), "the restore is announced:\n{screen}");
     t.keys(&["C-q"]);
