@@ -363,10 +363,7 @@ impl Config {
     }
 
     fn parse(text: &str, path: &Path) -> Result<FileConfig> {
-        toml::from_str(text).map_err(|e| FathomError::Config {
-            path: path.to_path_buf(),
-            message: mask_urls_in(&crate::tomlpos::describe(text, &e)),
-        })
+        crate::tomlpos::parse(text).map_err(|e| FathomError::Config { path: path.to_path_buf(), message: mask_urls_in(&e) })
     }
 
     pub fn profile_names(&self) -> String {

@@ -1,6 +1,54 @@
 //! Where things are in a TOML text, so errors in config.toml, keymap.toml and theme files name
 //! the line a user has to fix (toml reports some errors at the table, not the key).
 
+/// Deepest nesting of arrays and inline tables a file of fathom's may have.
+pub const MAX_DEPTH: usize = 32;
+
+/// Refuses arrays or inline tables nested deeper than `MAX_DEPTH` before the TOML parser
+/// (which recurses) sees them: no file of fathom's needs more, and 10,000 `[` must be an
+/// error, not a stack overflow. Strings and comments are skipped.
+pub fn check_depth(text: &str) -> Result<(), String> {
+    let (mut depth, mut line) = (0usize, 1usize);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => line += 1,
+            '#' => {
+                while chars.peek().is_some_and(|&n| n != '\n') {
+                    chars.next();
+                }
+            }
+            '"' | '\'' => {
+                while let Some(n) = chars.next() {
+                    match n {
+                        '\\' if c == '"' => {
+                            chars.next();
+                        }
+                        '\n' => line += 1,
+                        n if n == c => break,
+                        _ => {}
+                    }
+                }
+            }
+            '[' | '{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(format!("line {line}: arrays or tables nested more than {MAX_DEPTH} deep; flatten them"));
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Parses `text` as TOML into `T`, refusing deep nesting first; errors as `describe` says.
+pub fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    check_depth(text)?;
+    toml::from_str(text).map_err(|e| describe(text, &e))
+}
+
 /// The 1-based line of byte `offset` in `text`.
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = floor_char_boundary(text, offset.min(text.len()));
@@ -92,6 +140,15 @@ mod tests {
         assert_eq!(key_line(text, Some("grid"), "top"), None);
         assert_eq!(section_line(text, "styles"), Some(5));
         assert_eq!(line_of("a\nb\n삼", 100), 3);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let deep = format!("a = {}1{}\n", "[".repeat(10_000), "]".repeat(10_000));
+        let err = parse::<toml::Table>(&deep).unwrap_err();
+        assert!(err.starts_with("line 1: arrays or tables nested more than"), "{err}");
+        let fine = "# [[[[\n[t]\na = [[1, 2], [3]]\nb = \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\nc = { d = { e = 1 } }\n";
+        assert!(parse::<toml::Table>(fine).is_ok());
     }
 
     #[test]

@@ -180,7 +180,9 @@ fn the_worst_shapes_return_instead_of_overflowing_the_stack() {
 fn lone_surrogates_in_the_session_and_ledger_files_are_reported_not_fatal() {
     let dir = tempfile::tempdir().unwrap();
     let lone = r#"{"tabs":[{"title":"\ud800","profile":"local","text":"SELECT '\udfff'","source":null,"cursor":[0,0],"params":[]}],"active":0}"#;
-    std::fs::write(fathom::tui::autosave::session_file(dir.path()), lone).unwrap();
+    let file = fathom::tui::autosave::session_file(dir.path());
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, lone).unwrap();
     match fathom::tui::autosave::load(dir.path()) {
         Ok(_) => {}
         Err(e) => assert!(e.contains("damaged"), "{e}"),

@@ -210,7 +210,7 @@ pub struct Keymap {
 impl Keymap {
     /// Parses a keymap file; errors name the line, and the section, command or key.
     pub fn parse(text: &str) -> Result<Keymap, String> {
-        let table: toml::Table = toml::from_str(text).map_err(|e| crate::tomlpos::describe(text, &e))?;
+        let table: toml::Table = crate::tomlpos::parse(text)?;
         let at = |section: &str, cmd: Option<&str>, msg: String| {
             let line = cmd.and_then(|c| key_line(text, Some(section), c)).or_else(|| section_line(text, section));
             match line {

@@ -28,7 +28,7 @@ macro_rules! theme_styles {
         impl Theme {
             /// Parses a theme file; every role must be present, errors name the role.
             pub fn parse(text: &str, glyphs: Glyphs) -> Result<Theme, String> {
-                let table: toml::Table = toml::from_str(text).map_err(|e| crate::tomlpos::describe(text, &e))?;
+                let table: toml::Table = crate::tomlpos::parse(text)?;
                 let name = table.get("name").and_then(|v| v.as_str()).unwrap_or("custom").to_string();
                 let styles = table.get("styles").and_then(|v| v.as_table()).ok_or("missing [styles] table")?;
                 let at = |role: &str, msg: String| {
