@@ -25,33 +25,42 @@ pub fn mask_url(url: &str) -> String {
 /// Everything between `://` (or the start) and the last `@` as `user:***` (the user kept
 /// only when it is plain text), and any `password=` query value masked.
 pub fn mask_userinfo(url: &str) -> String {
+    let masked = mask_query_password(url);
+    let url = masked.as_str();
     let (scheme, rest) = match url.split_once("://") {
         Some((s, r)) => (format!("{s}://"), r),
         None => (String::new(), url),
     };
     let Some((userinfo, after)) = rest.rsplit_once('@') else {
-        return mask_query_password(url);
+        return url.to_string();
     };
     let user = userinfo.split(':').next().unwrap_or("");
     let plain = !user.is_empty() && user.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
     let user = if plain { user } else { "***" };
     let shown = if userinfo.contains(':') || !plain { format!("{user}:***") } else { user.to_string() };
-    mask_query_password(&format!("{scheme}{shown}@{after}"))
+    format!("{scheme}{shown}@{after}")
 }
 
-/// `...?user=u&password=pw` → `...?user=u&password=***`.
+/// `...?user=u&password=pw` → `...?user=u&password=***`: every `password=` after a `?` or
+/// `&`, up to the next `&` or `#`, wherever the query seems to start.
 fn mask_query_password(url: &str) -> String {
-    let Some((head, query)) = url.split_once('?') else {
-        return url.to_string();
-    };
-    let q: Vec<String> = query
-        .split('&')
-        .map(|kv| match kv.split_once('=') {
-            Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
-            _ => kv.to_string(),
-        })
-        .collect();
-    format!("{head}?{}", q.join("&"))
+    let lower = url.to_ascii_lowercase();
+    let mut out = String::with_capacity(url.len());
+    let mut at = 0;
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("password=").map(|i| i + from) {
+        from = i + "password=".len();
+        if i == 0 || !matches!(url.as_bytes()[i - 1], b'?' | b'&') {
+            continue;
+        }
+        let end = url[from..].find(['&', '#']).map_or(url.len(), |e| e + from);
+        out.push_str(&url[at..from]);
+        out.push_str("***");
+        at = end;
+        from = end;
+    }
+    out.push_str(&url[at..]);
+    out
 }
 
 /// Every form of the password in `url` a message could show: as written, percent-decoded,
@@ -122,6 +131,8 @@ mod tests {
             ("postgres://h/db?user=u&password=pw&sslmode=require", "postgres://h/db?user=u&password=***&sslmode=require"),
             ("postgres://u@h/db", "postgres://u@h/db"),
             ("not a url: x:pw@h", "***:***@h"),
+            ("postgres://h/db?user=a&password=@AA", "postgres://h/db?user=a&password=***"),
+            ("postgres://u:pa?ss@h/db?password=x&y=1", "postgres://u:***@h/db?password=***&y=1"),
         ] {
             assert_eq!(mask_url(url), want, "{url}");
         }
