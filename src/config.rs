@@ -357,7 +357,16 @@ impl Config {
                     budget: Budget::default(),
                     profiles,
                 };
-                (config, Some(format!("{e}; fix it, then restart. Running on the built-in `local` profile meanwhile")))
+                // what and where first: the status line shows the start of it
+                let text = match &e {
+                    FathomError::Config { path, message } => format!(
+                        "{} {message}; running on the built-in `local` profile: fix {} and restart",
+                        path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+                        path.display()
+                    ),
+                    other => format!("{other}; running on the built-in `local` profile"),
+                };
+                (config, Some(text))
             }
         }
     }

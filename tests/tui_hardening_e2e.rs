@@ -13,8 +13,12 @@ use std::time::{Duration, Instant};
 use common::Home;
 use tui_common::tmux::{Tmux, have_tmux};
 
+/// A fresh home (own config and state) whose data dir is the shared small demo lake's.
 fn home(name: &str) -> Home {
-    Home::fresh(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("hardening-{name}")))
+    let lake = common::lake("hardening");
+    let h = Home::fresh(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("hardening-{name}")));
+    std::os::unix::fs::symlink(lake.root.join("data"), h.root.join("data")).unwrap();
+    h
 }
 
 /// Waits until `cond` holds, for up to `secs` seconds.
@@ -34,13 +38,18 @@ fn a_resize_storm_down_to_1x1_and_back_does_not_panic() {
     let h = home("resize");
     let t = Tmux::start(&h.root, "resize", "FATHOM; echo EXITED $?; sleep 60");
     t.wait_for("estimate:", 60);
+    t.keys(&["C-t"]);
     t.text("SELECT 1");
+    t.wait_for("SELECT 1", 30);
     for (w, hgt) in [(1, 1), (2, 1), (1, 2), (3, 3), (10, 2), (5, 40), (200, 3), (1, 1), (40, 10), (0, 0), (80, 24), (2, 2), (150, 50), (7, 7), (110, 32)] {
         // tmux refuses 0: it clamps, which is the point (a size the app must live with)
         let _ = Command::new("tmux").arg("-S").arg(t.socket()).args(["resize-window", "-t", &t.name, "-x", &w.max(1).to_string(), "-y", &hgt.max(1).to_string()]).output();
         std::thread::sleep(Duration::from_millis(30));
     }
-    let screen = t.wait("the workbench at full size again", 60, |s| s.contains("estimate:") && s.contains("SELECT 1"));
+    // At 1 column the editor scrolled right to keep the cursor in view; Home brings column 0 back.
+    t.wait("the workbench at full size again", 60, |s| s.contains("estimate:") && s.contains("Queries ("));
+    t.keys(&["Home"]);
+    let screen = t.wait("the text, intact", 60, |s| s.contains("SELECT 1"));
     assert!(!screen.contains("panicked"), "{screen}");
     t.keys(&["C-q"]);
     let screen = t.wait_for("EXITED", 30);
@@ -55,6 +64,7 @@ fn sigterm_hands_the_terminal_back_and_keeps_unsaved_text() {
     let h = home("sigterm");
     let t = Tmux::start(&h.root, "term2", "FATHOM; echo EXITED $?; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo STTY; sleep 60");
     t.wait_for("estimate:", 60);
+    t.keys(&["C-t"]);
     t.text("SELECT 'unsaved before sigterm' AS x");
     t.wait_for("unsaved before sigterm", 20);
     let fathom_pid = child_pid(&t);
@@ -121,6 +131,7 @@ fn no_color_term_dumb_and_lang_c_get_plain_ascii() {
     ] {
         let t = Tmux::start_with(&h.root, name, "FATHOM; echo EXITED $?; sleep 60", env, (100, 30));
         t.wait_for("estimate:", 60);
+        t.keys(&["C-t"]);
         t.text("SELECT 1 AS one");
         t.keys(&["F5"]);
         let screen = t.wait("a result", 60, |s| s.contains("1 rows") || s.contains("for $"));
@@ -150,10 +161,9 @@ fn a_malformed_config_still_starts_the_workbench_on_local() {
     let dir = h.root.join("config/fathom");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("config.toml"), "row_cap = 10\n\n[profiles.prod]\nengine = \"postgres\"\nurl = \"postgres://u:hunter2/x@h/db\"\nreadonly = true\n").unwrap();
-    let t = Tmux::start(&h.root, "badconfig", "FATHOM; echo EXITED $?; sleep 60");
+    let t = Tmux::start_with(&h.root, "badconfig", "FATHOM; echo EXITED $?; sleep 60", "LANG=C.UTF-8 LC_ALL=C.UTF-8", (240, 30));
     let screen = t.wait("the workbench with the config error", 60, |s| s.contains("estimate:") && s.contains("config.toml"));
-    let all = screen.replace('\n', " ");
-    assert!(all.contains("line 6") || all.contains("readonly"), "the error names the line and key:\n{screen}");
+    assert!(screen.contains("config.toml line 6 (key `readonly`)"), "the error names the file, line and key:\n{screen}");
     assert!(!screen.contains("hunter2"), "{screen}");
     assert!(screen.contains("local"), "running on the built-in local profile:\n{screen}");
     t.keys(&["C-q"]);

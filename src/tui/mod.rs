@@ -81,6 +81,9 @@ pub fn initial_state(config: &Config, opts: &Options, now: Instant) -> State {
     s.browser.select_first_query();
     if let Some(w) = opts.config_error.clone().or(keymap_warning).or(theme_warning) {
         s.notify(w, true);
+        if let (Some(n), true) = (s.notice.as_mut(), opts.config_error.is_some()) {
+            n.until = now + std::time::Duration::from_secs(60); // long enough to read and act on
+        }
     } else if restored && s.notice.is_none() {
         let file = autosave::session_file(&config.paths.state_dir);
         s.notify(format!("restored {} tab(s) from {}", s.tabs.len(), file.display()), false);
