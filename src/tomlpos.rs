@@ -114,7 +114,7 @@ pub fn describe(text: &str, e: &toml::de::Error) -> String {
             .lines()
             .enumerate()
             .skip(line - 1)
-            .take_while(|(i, l)| *i + 1 <= end || *i + 1 == line || header_of(l).is_none())
+            .take_while(|(i, l)| *i < end || *i + 1 == line || header_of(l).is_none())
             .find(|(_, l)| key_of(l) == Some(field) || l.contains(&format!("\"{field}\"")));
         if let Some((i, _)) = found {
             line = i + 1;

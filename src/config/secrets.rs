@@ -15,9 +15,9 @@ pub fn mask_url(url: &str) -> String {
             if u.set_password(Some("***")).is_err() {
                 return mask_userinfo(url);
             }
-            mask_query_password(&u.to_string())
+            mask_query_password(u.as_str())
         }
-        Some(u) => mask_query_password(&u.to_string()),
+        Some(u) => mask_query_password(u.as_str()),
         None => mask_userinfo(url),
     }
 }
