@@ -5,13 +5,12 @@
 //! Waits are condition loops with generous limits, so a loaded machine only makes them slower.
 
 mod common;
-mod tui_common;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::Home;
-use tui_common::tmux::{Tmux, have_tmux};
+use common::tmux::{Tmux, have_tmux};
 
 /// A fresh home (own config and state) whose data dir is the shared small demo lake's.
 fn home(name: &str) -> Home {
@@ -36,14 +35,14 @@ fn a_resize_storm_down_to_1x1_and_back_does_not_panic() {
         return;
     }
     let h = home("resize");
-    let t = Tmux::start(&h.root, "resize", "FATHOM; echo EXITED $?; sleep 60");
+    let t = Tmux::start(&h, "resize", "FATHOM; echo EXITED $?; sleep 60");
     t.wait_for("estimate:", 60);
     t.keys(&["C-t"]);
     t.text("SELECT 1");
     t.wait_for("SELECT 1", 30);
     for (w, hgt) in [(1, 1), (2, 1), (1, 2), (3, 3), (10, 2), (5, 40), (200, 3), (1, 1), (40, 10), (0, 0), (80, 24), (2, 2), (150, 50), (7, 7), (110, 32)] {
         // tmux refuses 0: it clamps, which is the point (a size the app must live with)
-        let _ = Command::new("tmux").arg("-S").arg(t.socket()).args(["resize-window", "-t", &t.name, "-x", &w.max(1).to_string(), "-y", &hgt.max(1).to_string()]).output();
+        t.tmux(&["resize-window", "-t", "resize", "-x", &w.max(1).to_string(), "-y", &hgt.max(1).to_string()]);
         std::thread::sleep(Duration::from_millis(30));
     }
     // At 1 column the editor scrolled right to keep the cursor in view; Home brings column 0 back.
@@ -62,7 +61,7 @@ fn sigterm_hands_the_terminal_back_and_keeps_unsaved_text() {
         return;
     }
     let h = home("sigterm");
-    let t = Tmux::start(&h.root, "term2", "FATHOM; echo EXITED $?; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo STTY; sleep 60");
+    let t = Tmux::start(&h, "term2", "FATHOM; echo EXITED $?; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo STTY; sleep 60");
     t.wait_for("estimate:", 60);
     t.keys(&["C-t"]);
     t.text("SELECT 'unsaved before sigterm' AS x");
@@ -74,12 +73,12 @@ fn sigterm_hands_the_terminal_back_and_keeps_unsaved_text() {
     assert!(screen.contains("EXITED 0"), "SIGTERM is a clean exit:\n{screen}");
     let stty = screen.lines().find(|l| l.contains("STTY")).unwrap_or("");
     assert!(stty.contains("icanon") && !stty.contains("-icanon") && !stty.contains("-echo"), "raw mode is off: {stty}");
-    let alt = t.tmux(&["display-message", "-p", "-t", &t.name, "#{alternate_on}"]);
+    let alt = t.tmux(&["display-message", "-p", "-t", "term2", "#{alternate_on}"]);
     assert_eq!(alt.trim(), "0", "the alternate screen is left");
     let session = h.root.join("state/fathom/tabs/session.json");
     eventually("the session file", 20, || std::fs::read_to_string(&session).is_ok_and(|s| s.contains("unsaved before sigterm")));
     drop(t);
-    let t = Tmux::start(&h.root, "term3", "FATHOM; echo EXITED $?; sleep 60");
+    let t = Tmux::start(&h, "term3", "FATHOM; echo EXITED $?; sleep 60");
     let screen = t.wait_for("unsaved before sigterm", 60);
     assert!(screen.contains("restored"), "the restore is announced:\n{screen}");
     t.keys(&["C-q"]);
@@ -124,12 +123,13 @@ fn no_color_term_dumb_and_lang_c_get_plain_ascii() {
         return;
     }
     let h = home("plain");
+    let var = |k: &'static str, v: &str| (k, v.to_string());
     for (name, env) in [
-        ("nocolor", "LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR=1"),
-        ("dumb", "LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=dumb"),
-        ("langc", "LANG=C LC_ALL=C LC_CTYPE=C NO_COLOR=1"),
+        ("nocolor", vec![var("NO_COLOR", "1")]),
+        ("dumb", vec![var("TERM", "dumb")]),
+        ("langc", vec![var("LANG", "C"), var("LC_ALL", "C"), var("LC_CTYPE", "C"), var("NO_COLOR", "1")]),
     ] {
-        let t = Tmux::start_with(&h.root, name, "FATHOM; echo EXITED $?; sleep 60", env, (100, 30));
+        let t = Tmux::start_with(&h, name, "FATHOM; echo EXITED $?; sleep 60", &env);
         t.wait_for("estimate:", 60);
         t.keys(&["C-t"]);
         t.text("SELECT 1 AS one");
@@ -139,7 +139,7 @@ fn no_color_term_dumb_and_lang_c_get_plain_ascii() {
             t.keys(&["y"]);
             t.wait_for("1 rows", 60);
         }
-        let with_escapes = t.tmux(&["capture-pane", "-p", "-e", "-t", &t.name]);
+        let with_escapes = t.tmux(&["capture-pane", "-p", "-e", "-t", name]);
         assert_eq!(colour_escapes(&with_escapes), Vec::<String>::new(), "{name}: colour escapes on screen");
         if name != "nocolor" {
             let plain = t.screen();
@@ -161,7 +161,8 @@ fn a_malformed_config_still_starts_the_workbench_on_local() {
     let dir = h.root.join("config/fathom");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("config.toml"), "row_cap = 10\n\n[profiles.prod]\nengine = \"postgres\"\nurl = \"postgres://u:hunter2/x@h/db\"\nreadonly = true\n").unwrap();
-    let t = Tmux::start_with(&h.root, "badconfig", "FATHOM; echo EXITED $?; sleep 60", "LANG=C.UTF-8 LC_ALL=C.UTF-8", (240, 30));
+    let t = Tmux::start(&h, "badconfig", "FATHOM; echo EXITED $?; sleep 60");
+    t.tmux(&["resize-window", "-t", "badconfig", "-x", "240", "-y", "30"]);
     let screen = t.wait("the workbench with the config error", 60, |s| s.contains("estimate:") && s.contains("config.toml"));
     assert!(screen.contains("config.toml line 6 (key `readonly`)"), "the error names the file, line and key:\n{screen}");
     assert!(!screen.contains("hunter2"), "{screen}");

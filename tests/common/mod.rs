@@ -4,6 +4,7 @@
 
 pub mod aws;
 pub mod pg;
+pub mod tmux;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

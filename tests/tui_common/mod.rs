@@ -3,8 +3,6 @@
 //! and rendering to text with ratatui's `TestBackend`.
 #![allow(dead_code)]
 
-pub mod tmux;
-
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

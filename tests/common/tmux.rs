@@ -1,10 +1,13 @@
-//! The real `fathom` binary in a real terminal: a detached tmux session on a private socket,
-//! driven by keys and read back with `capture-pane`. Needs tmux: skipped with a message
-//! locally when missing, a failure under CI=true.
+//! A tmux server of the test's own (a private socket) running the real `fathom` binary in a
+//! real terminal: keys in with send-keys, the screen back with capture-pane, waits on what
+//! the screen shows (never on fixed sleeps). Needs tmux: skipped locally when missing, a
+//! failure under CI=true.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+use super::Home;
 
 pub fn have_tmux() -> bool {
     let found = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
@@ -21,36 +24,29 @@ pub fn have_tmux() -> bool {
 /// A tmux server of our own running one fathom session.
 pub struct Tmux {
     socket: PathBuf,
-    pub name: String,
+    name: String,
 }
 
 impl Tmux {
-    /// Starts `shell_cmd` (FATHOM stands for the binary with a home under `root`) in a
-    /// 110x32 terminal.
-    pub fn start(root: &Path, name: &str, shell_cmd: &str) -> Tmux {
-        Tmux::start_with(root, name, shell_cmd, "LANG=C.UTF-8 LC_ALL=C.UTF-8", (110, 32))
+    pub fn start(home: &Home, name: &str, shell_cmd: &str) -> Tmux {
+        Tmux::start_with(home, name, shell_cmd, &[])
     }
 
-    /// Like `start`, with `env` (`K=V ...`) for the binary and a terminal of `size`.
-    pub fn start_with(root: &Path, name: &str, shell_cmd: &str, env: &str, size: (u16, u16)) -> Tmux {
+    /// `start`, with more `NAME=value` variables in fathom's environment.
+    pub fn start_with(home: &Home, name: &str, shell_cmd: &str, vars: &[(&str, String)]) -> Tmux {
         let socket = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("tmux-{name}-{}", std::process::id()));
         let t = Tmux { socket, name: name.to_string() };
         let env = format!(
-            "XDG_DATA_HOME={} XDG_CONFIG_HOME={} XDG_STATE_HOME={} HOME={} {env}",
-            root.join("data").display(),
-            root.join("config").display(),
-            root.join("state").display(),
-            root.display()
+            "XDG_DATA_HOME={} XDG_CONFIG_HOME={} XDG_STATE_HOME={} HOME={} LANG=C.UTF-8 LC_ALL=C.UTF-8",
+            home.root.join("data").display(),
+            home.root.join("config").display(),
+            home.root.join("state").display(),
+            home.root.display()
         );
+        let env = vars.iter().fold(env, |env, (k, v)| format!("{env} {k}={v}"));
         let cmd = shell_cmd.replace("FATHOM", &format!("env -u NO_COLOR -u FATHOM_CONFIG {env} {}", env!("CARGO_BIN_EXE_fathom")));
-        let (w, h) = (size.0.to_string(), size.1.to_string());
-        t.tmux(&["new-session", "-d", "-s", name, "-x", &w, "-y", &h, "-c", env!("CARGO_MANIFEST_DIR"), &cmd]);
+        t.tmux(&["new-session", "-d", "-s", name, "-x", "110", "-y", "32", "-c", env!("CARGO_MANIFEST_DIR"), &cmd]);
         t
-    }
-
-    /// The tmux server's socket.
-    pub fn socket(&self) -> &Path {
-        &self.socket
     }
 
     pub fn tmux(&self, args: &[&str]) -> String {
@@ -101,3 +97,4 @@ impl Drop for Tmux {
         let _ = std::fs::remove_file(&self.socket);
     }
 }
+
