@@ -29,17 +29,23 @@ fn eventually(what: &str, secs: u64, mut cond: impl FnMut() -> bool) {
     }
 }
 
+/// The workbench running `shell_cmd` with `text` typed into a new tab (and seen on screen).
+fn with_new_tab(h: &Home, name: &str, shell_cmd: &str, text: &str) -> Tmux {
+    let t = Tmux::start(h, name, shell_cmd);
+    t.wait_for("estimate:", 60);
+    t.keys(&["C-t"]);
+    t.text(text);
+    t.wait_for(text, 30);
+    t
+}
+
 #[test]
 fn a_resize_storm_down_to_1x1_and_back_does_not_panic() {
     if !have_tmux() {
         return;
     }
     let h = home("resize");
-    let t = Tmux::start(&h, "resize", "FATHOM; echo EXITED $?; sleep 60");
-    t.wait_for("estimate:", 60);
-    t.keys(&["C-t"]);
-    t.text("SELECT 1");
-    t.wait_for("SELECT 1", 30);
+    let t = with_new_tab(&h, "resize", "FATHOM; echo EXITED $?; sleep 60", "SELECT 1");
     for (w, hgt) in [(1, 1), (2, 1), (1, 2), (3, 3), (10, 2), (5, 40), (200, 3), (1, 1), (40, 10), (0, 0), (80, 24), (2, 2), (150, 50), (7, 7), (110, 32)] {
         // tmux refuses 0: it clamps, which is the point (a size the app must live with)
         t.tmux(&["resize-window", "-t", "resize", "-x", &w.max(1).to_string(), "-y", &hgt.max(1).to_string()]);
@@ -61,11 +67,8 @@ fn sigterm_hands_the_terminal_back_and_keeps_unsaved_text() {
         return;
     }
     let h = home("sigterm");
-    let t = Tmux::start(&h, "term2", "FATHOM; echo EXITED $?; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo STTY; sleep 60");
-    t.wait_for("estimate:", 60);
-    t.keys(&["C-t"]);
-    t.text("SELECT 'unsaved before sigterm' AS x");
-    t.wait_for("unsaved before sigterm", 20);
+    let stty = "stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo STTY";
+    let t = with_new_tab(&h, "term2", &format!("FATHOM; echo EXITED $?; {stty}; sleep 60"), "SELECT 'unsaved before sigterm' AS x");
     let fathom_pid = child_pid(&t);
     let killed = Command::new("kill").args(["-TERM", &fathom_pid.to_string()]).status().unwrap();
     assert!(killed.success());
