@@ -8,6 +8,9 @@ use serde::Deserialize;
 
 use crate::error::{FathomError, Result};
 
+mod secrets;
+pub use secrets::{mask_url, mask_urls_in, scrub, url_secrets};
+
 /// The name of the built-in profile that points at the demo lake.
 pub const LOCAL_PROFILE: &str = "local";
 
@@ -152,37 +155,6 @@ impl std::fmt::Debug for PostgresProfile {
             .field("read_only", &self.read_only)
             .finish()
     }
-}
-
-/// `postgres://user:secret@host/db?password=x` → `postgres://user:***@host/db?password=***`.
-pub fn mask_url(url: &str) -> String {
-    let (scheme, rest) = match url.split_once("://") {
-        Some((s, r)) => (format!("{s}://"), r),
-        None => (String::new(), url),
-    };
-    let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(auth_end);
-    let authority = match authority.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _)) => format!("{user}:***@{host}"),
-            None => format!("{userinfo}@{host}"),
-        },
-        None => authority.to_string(),
-    };
-    let tail = match tail.split_once('?') {
-        Some((path, query)) => {
-            let q: Vec<String> = query
-                .split('&')
-                .map(|kv| match kv.split_once('=') {
-                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
-                    _ => kv.to_string(),
-                })
-                .collect();
-            format!("{path}?{}", q.join("&"))
-        }
-        None => tail.to_string(),
-    };
-    format!("{scheme}{authority}{tail}")
 }
 
 /// How query results are fetched from Athena.
@@ -403,14 +375,41 @@ impl Config {
         Ok(config)
     }
 
-    fn parse(text: &str, path: &Path) -> Result<FileConfig> {
-        toml::from_str(text).map_err(|e| {
-            let key = e.span().map(|s| line_col(text, s.start)).unwrap_or_default();
-            FathomError::Config {
-                path: path.to_path_buf(),
-                message: format!("{key}{}", e.message()),
+    /// Like `load`, but a config that cannot be read or parsed still gives a configuration:
+    /// the built-in `local` profile and defaults, with the error (naming file, line and key)
+    /// for the workbench to show. Headless commands use `load`, and fail with the same error.
+    pub fn load_lenient(explicit: Option<&Path>, paths: Paths) -> (Self, Option<String>) {
+        match Self::load(explicit, paths.clone()) {
+            Ok(c) => (c, None),
+            Err(e) => {
+                let mut profiles = BTreeMap::new();
+                profiles.insert(LOCAL_PROFILE.to_string(), Profile::Local(LocalProfile::demo(&paths.demo_dir())));
+                let config = Config {
+                    file: None,
+                    paths,
+                    default_profile: LOCAL_PROFILE.to_string(),
+                    row_cap: 1_000_000,
+                    theme: None,
+                    budget: Budget::default(),
+                    cache: CacheSettings::default(),
+                    profiles,
+                };
+                // what and where first: the status line shows the start of it
+                let text = match &e {
+                    FathomError::Config { path, message } => format!(
+                        "{} {message}; running on the built-in `local` profile: fix {} and restart",
+                        path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+                        path.display()
+                    ),
+                    other => format!("{other}; running on the built-in `local` profile"),
+                };
+                (config, Some(text))
             }
-        })
+        }
+    }
+
+    fn parse(text: &str, path: &Path) -> Result<FileConfig> {
+        crate::tomlpos::parse(text).map_err(|e| FathomError::Config { path: path.to_path_buf(), message: mask_urls_in(&e) })
     }
 
     pub fn profile_names(&self) -> String {
@@ -424,18 +423,6 @@ impl Config {
             .get_key_value(name)
             .map(|(k, v)| (k.as_str(), v))
             .ok_or_else(|| FathomError::UnknownProfile { name: name.to_string(), known: self.profile_names() })
-    }
-}
-
-fn line_col(text: &str, offset: usize) -> String {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count() + 1).unwrap_or(1);
-    let key = text.lines().nth(line - 1).and_then(|l| l.split('=').next()).map(str::trim).unwrap_or("");
-    if key.is_empty() || key.starts_with('[') {
-        format!("line {line}, column {col}: ")
-    } else {
-        format!("line {line}, column {col} (key `{key}`): ")
     }
 }
 

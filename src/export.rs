@@ -4,9 +4,10 @@ use std::io::Write;
 
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
-use arrow::util::display::FormatOptions;
 
 use crate::error::{FathomError, Result};
+
+mod table;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -43,16 +44,7 @@ fn err(what: &str) -> impl Fn(arrow::error::ArrowError) -> FathomError + '_ {
 pub fn write<W: Write + Send>(format: Format, schema: &SchemaRef, batches: &[RecordBatch], mut out: W) -> Result<()> {
     let io = |e: std::io::Error| FathomError::io("writing the result", e);
     match format {
-        Format::Table => {
-            let opts = FormatOptions::default().with_null("NULL");
-            let table = if batches.iter().all(|b| b.num_rows() == 0) {
-                arrow::util::pretty::pretty_format_batches_with_schema(schema.clone(), &[]).map(|t| t.to_string())
-            } else {
-                arrow::util::pretty::pretty_format_batches_with_options(batches, &opts).map(|t| t.to_string())
-            }
-            .map_err(err("table"))?;
-            writeln!(out, "{table}").map_err(io)?;
-        }
+        Format::Table => table::write_table(schema, batches, &mut out)?,
         _ => {
             let mut w = Writer::new(format, schema, &mut out)?;
             for b in batches {

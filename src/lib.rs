@@ -17,4 +17,6 @@ pub mod library; // saved queries: header, typed parameters and their binding
 pub mod quality; // data-quality checks: load, run, classify, report
 pub mod run; // the one run pipeline: bind, estimate, gate, execute, sinks, ledger; engines open and close
 pub mod sqltext; // SQL tokens with byte offsets, shared by rewrites
+pub mod textwidth; // display width by grapheme cluster, for the grid and table output
+pub mod tomlpos; // lines of keys in TOML texts, for errors that name them
 pub mod tui; // the workbench: state/update, runtime, keymap, themes, views

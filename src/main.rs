@@ -203,9 +203,12 @@ enum Command {
 
 async fn dispatch(cli: Cli) -> Result<ExitCode> {
     let paths = Paths::from_env()?;
-    let config = Config::load(cli.config.as_deref(), paths)?;
+    let (config, config_error) = match cli.command {
+        None => Config::load_lenient(cli.config.as_deref(), paths), // the workbench starts on `local`
+        Some(_) => (Config::load(cli.config.as_deref(), paths)?, None),
+    };
     match cli.command {
-        None => fathom::tui::run(config, fathom::tui::Options { ascii: cli.ascii, theme: cli.theme })
+        None => fathom::tui::run(config, fathom::tui::Options { ascii: cli.ascii, theme: cli.theme, config_error })
             .await
             .map(|()| ExitCode::SUCCESS),
         Some(Command::Config) => {

@@ -23,21 +23,26 @@ pub fn tokenize(sql: &str) -> Result<Vec<Tok>> {
             position: format!(" at line {}:{}", e.location.line, e.location.column),
         }
     })?;
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(sql.match_indices('\n').map(|(i, _)| i + 1))
+    // Token starts as byte offsets, in one pass: tokens come in order, so a cursor walks the
+    // text once (line/column lookups per token would be quadratic on a long line).
+    let mut chars = sql.chars();
+    let (mut line, mut column, mut byte) = (1u64, 1u64, 0usize);
+    let starts: Vec<usize> = spanned
+        .iter()
+        .map(|t| {
+            let want = (t.span.start.line, t.span.start.column);
+            while (line, column) < want {
+                let Some(c) = chars.next() else { break };
+                byte += c.len_utf8();
+                if c == '\n' {
+                    (line, column) = (line + 1, 1);
+                } else {
+                    column += 1;
+                }
+            }
+            byte
+        })
         .collect();
-    let offset = |line: u64, column: u64| -> usize {
-        let Some(&ls) = line_starts.get((line as usize).saturating_sub(1)) else {
-            return sql.len();
-        };
-        sql[ls..]
-            .char_indices()
-            .nth((column as usize).saturating_sub(1))
-            .map(|(i, _)| ls + i)
-            .unwrap_or(sql.len())
-    };
-    let starts: Vec<usize> =
-        spanned.iter().map(|t| offset(t.span.start.line, t.span.start.column)).collect();
     Ok(spanned
         .into_iter()
         .enumerate()
@@ -88,6 +93,16 @@ mod tests {
     fn offsets_cover_the_text_exactly_even_with_multibyte_chars() {
         let sql = "SELECT '삼성전자' AS n,\n  x -- 주석\nFROM t";
         let toks = tokenize(sql).unwrap();
+        let rebuilt: String = toks.iter().map(|t| &sql[t.start..t.end]).collect();
+        assert_eq!(rebuilt, sql);
+        let from = toks.iter().find(|t| is_keyword(&t.token, "from")).unwrap();
+        assert_eq!(&sql[from.start..from.end], "FROM");
+    }
+
+    #[test]
+    fn offsets_stay_exact_on_long_lines_and_many_lines() {
+        let sql = format!("{}SELECT '삼성', \"x\"{}\n-- c\n  FROM t", "(".repeat(3000), ")".repeat(3000));
+        let toks = tokenize(&sql).unwrap();
         let rebuilt: String = toks.iter().map(|t| &sql[t.start..t.end]).collect();
         assert_eq!(rebuilt, sql);
         let from = toks.iter().find(|t| is_keyword(&t.token, "from")).unwrap();

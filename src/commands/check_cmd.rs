@@ -36,7 +36,7 @@ pub fn choose_checks(config: &Config, dir: Option<&Path>) -> Result<Vec<Check>> 
 
 fn parse_as_of(raw: Option<&str>) -> Result<NaiveDate> {
     match raw {
-        None => Ok(chrono::Local::now().date_naive()),
+        None => Ok(crate::lake::demo::today()),
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map_err(|_| FathomError::Other(format!("--as-of '{d}': expected a date YYYY-MM-DD"))),
     }

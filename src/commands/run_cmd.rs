@@ -38,6 +38,9 @@ pub fn load_query(arg: &str) -> Result<Query> {
         (arg.to_string(), None)
     };
     let header = parse_header(&sql, source.as_deref().unwrap_or(Path::new("<command line>")))?;
+    for w in &header.warnings {
+        eprintln!("fathom: warning: {w}");
+    }
     Ok(Query { sql, header, source })
 }
 

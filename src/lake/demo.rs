@@ -66,9 +66,19 @@ pub fn parse_scale(s: &str) -> Option<Scale> {
     }
 }
 
+/// Today on this machine: the day `fathom demo` ends its history before and `fathom check`
+/// judges freshness against. The only reader of `FATHOM_TODAY=YYYY-MM-DD`, which is for tests
+/// (a fake "system date", so a demo can be built and checked on any weekday or holiday).
+pub fn today() -> NaiveDate {
+    std::env::var("FATHOM_TODAY")
+        .ok()
+        .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
 /// Yesterday: the default end of the demo history ("the last trading day before today").
 pub fn default_end() -> NaiveDate {
-    chrono::Local::now().date_naive().pred_opt().unwrap_or(NaiveDate::MIN)
+    today().pred_opt().unwrap_or(NaiveDate::MIN)
 }
 
 fn dir_size(p: &Path) -> u64 {

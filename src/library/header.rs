@@ -13,6 +13,11 @@
 //!
 //! A data-quality check (`queries/quality/`) adds `-- check: warn_above=N fail_above=N`: the
 //! query returns the offending rows, and their count decides pass, warn or fail.
+//!
+//! Only a leading comment block that starts with `-- name:`, or whose `key:` lines all use
+//! known keys, is a header; any other leading comment (`-- TODO: tidy`, `-- Author: kim`) is
+//! an ordinary comment. A key that looks like a typo of a known one (`-- parm:`) is never a
+//! refusal: it adds a warning naming the file and line.
 
 use std::path::Path;
 
@@ -31,6 +36,8 @@ pub struct Header {
     pub tags: Vec<String>,
     /// Thresholds of a data-quality check (`-- check: ...`).
     pub check: Option<CheckSpec>,
+    /// Lines that look like mistyped header keys ("q.sql:2: ..."), for the caller to show.
+    pub warnings: Vec<String>,
 }
 
 /// When a check's offending-row count warns or fails: strictly above the threshold.
@@ -43,9 +50,19 @@ pub struct CheckSpec {
 
 const KEYS: &str = "name, description, engine, param, chart, tags, check";
 
-/// Parses the header of `text`; `file` names the source in errors.
-pub fn parse_header(text: &str, file: &Path) -> Result<Header> {
-    let mut h = Header::default();
+/// The known keys, in the order the help text names them.
+const KNOWN: &[&str] = &["name", "description", "engine", "param", "chart", "tags", "check"];
+
+/// One `-- key: value` line of the leading comment block (1-based line number).
+struct KeyLine<'a> {
+    line: usize,
+    key: String,
+    value: &'a str,
+}
+
+/// The `key: value` lines of the leading comment block (prose lines are skipped).
+fn comment_block(text: &str) -> Vec<KeyLine<'_>> {
+    let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim();
         if trimmed.is_empty() {
@@ -54,15 +71,51 @@ pub fn parse_header(text: &str, file: &Path) -> Result<Header> {
         let Some(comment) = trimmed.strip_prefix("--") else {
             break;
         };
-        let at = |what: String| FathomError::Param(format!("{}:{}: {what}", file.display(), i + 1));
         let Some((key, value)) = comment.split_once(':') else {
             continue; // free prose in the comment block
         };
         let key = key.trim().to_ascii_lowercase();
-        if key.contains(char::is_whitespace) {
+        if key.is_empty() || key.contains(char::is_whitespace) {
             continue;
         }
-        let value = value.trim().to_string();
+        out.push(KeyLine { line: i + 1, key, value: value.trim() });
+    }
+    out
+}
+
+/// The known key `key` is probably a typo of, if any (`parm` -> `param`).
+fn likely_typo(key: &str) -> Option<&'static str> {
+    let limit = if key.chars().count() >= 7 { 2 } else { 1 };
+    KNOWN.iter().copied().find(|k| strsim::damerau_levenshtein(key, k) <= limit)
+}
+
+/// Parses the header of `text`; `file` names the source in errors and warnings.
+pub fn parse_header(text: &str, file: &Path) -> Result<Header> {
+    let mut h = Header::default();
+    let lines = comment_block(text);
+    let starts_with_name = lines.first().is_some_and(|l| l.key == "name");
+    let all_known = lines.iter().all(|l| KNOWN.contains(&l.key.as_str()));
+    let is_header = !lines.is_empty() && (starts_with_name || all_known);
+    for l in &lines {
+        if KNOWN.contains(&l.key.as_str()) {
+            continue;
+        }
+        if let Some(k) = likely_typo(&l.key) {
+            let effect = if is_header { "ignored this line" } else { "read the comment block as an ordinary comment" };
+            h.warnings.push(format!(
+                "{}:{}: '{}' is not a header key; did you mean '{k}'? fathom {effect} (known keys: {KEYS})",
+                file.display(),
+                l.line,
+                l.key
+            ));
+        }
+    }
+    if !is_header {
+        return Ok(h);
+    }
+    for KeyLine { line, key, value } in lines {
+        let at = |what: String| FathomError::Param(format!("{}:{line}: {what}", file.display()));
+        let value = value.to_string();
         match key.as_str() {
             "name" => h.name = Some(value),
             "description" => h.description = Some(value),
@@ -76,7 +129,7 @@ pub fn parse_header(text: &str, file: &Path) -> Result<Header> {
                 h.tags = value.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect()
             }
             "check" => h.check = Some(parse_check(&value).map_err(at)?),
-            other => return Err(at(format!("unknown header key '{other}': expected one of {KEYS}"))),
+            _ => {} // prose after `-- name:` (warned above when it looks like a typo)
         }
     }
     Ok(h)
@@ -175,7 +228,39 @@ mod tests {
         assert!(err.starts_with("q.sql:2:") && err.contains("unknown type 'dat'"), "{err}");
         let err = parse_header("-- param: since date = 2024-13-01\n", Path::new("q.sql")).unwrap_err().to_string();
         assert!(err.contains("not a date"), "{err}");
-        let err = parse_header("-- colour: red\n", Path::new("q.sql")).unwrap_err().to_string();
-        assert!(err.contains("unknown header key 'colour'"), "{err}");
+    }
+
+    #[test]
+    fn ordinary_leading_comments_are_comments() {
+        for text in [
+            "-- TODO: tidy\nSELECT 1",
+            "-- Author: kim\n-- Reviewed: 2024-01-02\nSELECT 1",
+            "-- colour: red\n",
+            "-- TODO: tidy\n-- engine: nonsense\nSELECT 1",
+            "-- Generated by DBeaver: 2024\nSELECT 1",
+        ] {
+            let h = parse_header(text, Path::new("q.sql")).unwrap();
+            assert_eq!(h, Header::default(), "{text:?}");
+        }
+        // a block that starts with `-- name:` is a header, whatever prose follows
+        let h = parse_header("-- name: Prices\n-- Author: kim\n-- param: t text\nSELECT 1", Path::new("q.sql")).unwrap();
+        assert_eq!((h.name.as_deref(), h.params.len()), (Some("Prices"), 1));
+        assert!(h.warnings.is_empty(), "{:?}", h.warnings);
+        // a block of known keys only is a header even without a name
+        let h = parse_header("-- engine: postgres\n-- tags: a\nSELECT 1", Path::new("q.sql")).unwrap();
+        assert_eq!(h.engine.as_deref(), Some("postgres"));
+    }
+
+    #[test]
+    fn a_likely_typo_warns_naming_the_line() {
+        let h = parse_header("-- name: x\n-- parm: since date\nSELECT 1", Path::new("q.sql")).unwrap();
+        assert_eq!(h.name.as_deref(), Some("x"));
+        assert!(h.params.is_empty());
+        assert_eq!(h.warnings.len(), 1, "{:?}", h.warnings);
+        assert!(h.warnings[0].starts_with("q.sql:2: 'parm'") && h.warnings[0].contains("did you mean 'param'"), "{:?}", h.warnings);
+        let h = parse_header("\n-- descripton: x\n-- todo: later\nSELECT 1", Path::new("q.sql")).unwrap();
+        assert_eq!(h.description, None);
+        assert_eq!(h.warnings.len(), 1, "{:?}", h.warnings);
+        assert!(h.warnings[0].starts_with("q.sql:2: 'descripton'") && h.warnings[0].contains("'description'"), "{:?}", h.warnings);
     }
 }

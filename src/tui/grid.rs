@@ -8,7 +8,8 @@ use arrow::array::{Array, ArrayRef};
 use arrow::compute::SortOptions;
 use arrow::record_batch::RecordBatch;
 use arrow::util::display::{ArrayFormatter, FormatOptions};
-use unicode_width::UnicodeWidthStr;
+
+use crate::textwidth::width;
 
 /// Widest a column gets; longer values are cut with an ellipsis.
 pub const MAX_COL_WIDTH: usize = 40;
@@ -66,10 +67,10 @@ pub fn column_widths(batch: &RecordBatch) -> Vec<usize> {
             let fmt = ArrayFormatter::try_new(col.as_ref(), &FormatOptions::default()).ok();
             let widest = sample
                 .iter()
-                .map(|&r| if col.is_null(r) { 4 } else { fmt.as_ref().map(|f| f.value(r).to_string().width()).unwrap_or(4) })
+                .map(|&r| if col.is_null(r) { 4 } else { fmt.as_ref().map(|f| width(&f.value(r).to_string())).unwrap_or(4) })
                 .max()
                 .unwrap_or(0);
-            widest.max(f.name().width() + 2).clamp(3, MAX_COL_WIDTH)
+            widest.max(width(f.name()) + 2).clamp(3, MAX_COL_WIDTH)
         })
         .collect()
 }
@@ -225,6 +226,21 @@ mod tests {
         assert_eq!(rs.cell(1, 1), Cell::Value(String::new()));
         assert_eq!(rs.cell(2, 1), Cell::Null);
         assert_eq!(rs.row_text(0), "3\t삼성전자");
+    }
+
+    #[test]
+    fn widths_measure_grapheme_clusters() {
+        let values = [
+            "\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467}\u{200d}\u{1f466}\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467}\u{200d}\u{1f466}",
+            "\u{1f1f0}\u{1f1f7}\u{1f1fa}\u{1f1f8}",
+            "\u{1112}\u{1161}\u{11ab}\u{1112}\u{1161}\u{11ab}",
+            "１２３４",
+        ];
+        for v in values {
+            let schema = Schema::new(vec![Field::new("v", DataType::Utf8, true)]);
+            let b = RecordBatch::try_new(Arc::new(schema), vec![Arc::new(StringArray::from(vec![v]))]).unwrap();
+            assert_eq!(column_widths(&b), vec![if v.starts_with('１') { 8 } else { 4 }], "{v:?}");
+        }
     }
 
     #[test]

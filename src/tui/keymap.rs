@@ -7,6 +7,8 @@ use std::path::Path;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::tomlpos::{key_line, section_line};
+
 /// The shipped default keymap.
 pub const DEFAULT_KEYMAP: &str = include_str!("keymap.toml");
 
@@ -211,23 +213,31 @@ pub struct Keymap {
 }
 
 impl Keymap {
-    /// Parses a keymap file; errors name the section, command or key.
+    /// Parses a keymap file; errors name the line, and the section, command or key.
     pub fn parse(text: &str) -> Result<Keymap, String> {
-        let table: toml::Table = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        let table: toml::Table = crate::tomlpos::parse(text)?;
+        let at = |section: &str, cmd: Option<&str>, msg: String| {
+            let line = cmd.and_then(|c| key_line(text, Some(section), c)).or_else(|| section_line(text, section));
+            match line {
+                Some(l) => format!("line {l}: {msg}"),
+                None => msg,
+            }
+        };
         let mut map = Keymap::default();
         for (section, body) in &table {
             let ctx = Context::parse(section).ok_or_else(|| {
-                format!("unknown section [{section}]: expected one of global, browser, editor, grid, form, prompt, help, catalog, budget")
+                at(section, None, format!("unknown section [{section}]: expected one of global, browser, editor, grid, form, prompt, help, catalog, budget"))
             })?;
-            let body = body.as_table().ok_or_else(|| format!("[{section}] must be a table of command = [keys]"))?;
+            let body = body.as_table().ok_or_else(|| at(section, Some(section), format!("[{section}] must be a table of command = [keys]")))?;
             let entries = map.sections.entry(ctx).or_default();
             for (cmd, keys) in body {
-                let c = Cmd::parse(cmd).ok_or_else(|| format!("[{section}] unknown command '{cmd}'"))?;
-                let keys = keys.as_array().ok_or_else(|| format!("[{section}] {cmd}: expected a list of keys"))?;
+                let err = |msg: String| at(section, Some(cmd), msg);
+                let c = Cmd::parse(cmd).ok_or_else(|| err(format!("[{section}] unknown command '{cmd}'")))?;
+                let keys = keys.as_array().ok_or_else(|| err(format!("[{section}] {cmd}: expected a list of keys")))?;
                 let mut chords = Vec::new();
                 for k in keys {
-                    let k = k.as_str().ok_or_else(|| format!("[{section}] {cmd}: keys are strings"))?;
-                    chords.push(Chord::parse(k).ok_or_else(|| format!("[{section}] {cmd}: cannot read key '{k}'"))?);
+                    let k = k.as_str().ok_or_else(|| err(format!("[{section}] {cmd}: keys are strings")))?;
+                    chords.push(Chord::parse(k).ok_or_else(|| err(format!("[{section}] {cmd}: cannot read key '{k}'")))?);
                 }
                 entries.push((c, chords));
             }
@@ -344,6 +354,21 @@ mod tests {
         assert!(err.contains("unknown command 'srot'"), "{err}");
         let err = Keymap::with_override("[grid]\nsort = [\"hyper-s\"]\n").unwrap_err();
         assert!(err.contains("cannot read key 'hyper-s'"), "{err}");
+    }
+
+    #[test]
+    fn errors_name_their_real_line() {
+        let cases = [
+            ("# my keys\n[grid]\nsort = [\"s\"]\nsrot = [\"x\"]\n", "line 4: [grid] unknown command 'srot'"),
+            ("[grid]\nsort = [\"s\"]\n\n[editr]\nrun = [\"f5\"]\n", "line 4: unknown section [editr]"),
+            ("[grid]\n\nsort = [\"hyper-s\"]\n", "line 3: [grid] sort: cannot read key 'hyper-s'"),
+            ("[grid]\nsort = [\"s\"]\nsort = [\"t\"]\n", "line 3"),
+            ("[grid]\nsort = [\"s\"\n", "line "),
+        ];
+        for (text, want) in cases {
+            let err = Keymap::with_override(text).unwrap_err();
+            assert!(err.starts_with(want), "{text:?}: {err}");
+        }
     }
 
     #[test]

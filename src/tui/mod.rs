@@ -34,6 +34,8 @@ pub struct Options {
     pub ascii: bool,
     /// Theme name (dark, light, high-contrast, mono, or a user theme).
     pub theme: Option<String>,
+    /// Why the config file could not be used (the workbench then runs on `local`).
+    pub config_error: Option<String>,
 }
 
 /// `<config dir>` of fathom (where config.toml, keymap.toml, themes/ and queries/ live).
@@ -72,8 +74,11 @@ pub fn initial_state(config: &Config, opts: &Options, now: Instant) -> State {
         }
     }
     s.browser.select_first_query();
-    if let Some(w) = keymap_warning.or(theme_warning) {
+    if let Some(w) = opts.config_error.clone().or(keymap_warning).or(theme_warning) {
         s.notify(w, true);
+        if let (Some(n), true) = (s.notice.as_mut(), opts.config_error.is_some()) {
+            n.until = now + std::time::Duration::from_secs(60); // long enough to read and act on
+        }
     } else if restored && s.notice.is_none() {
         let file = autosave::session_file(&config.paths.state_dir);
         s.notify(format!("restored {} tab(s) from {}", s.tabs.len(), file.display()), false);

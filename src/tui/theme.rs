@@ -28,12 +28,18 @@ macro_rules! theme_styles {
         impl Theme {
             /// Parses a theme file; every role must be present, errors name the role.
             pub fn parse(text: &str, glyphs: Glyphs) -> Result<Theme, String> {
-                let table: toml::Table = toml::from_str(text).map_err(|e| e.message().to_string())?;
+                let table: toml::Table = crate::tomlpos::parse(text)?;
                 let name = table.get("name").and_then(|v| v.as_str()).unwrap_or("custom").to_string();
                 let styles = table.get("styles").and_then(|v| v.as_table()).ok_or("missing [styles] table")?;
+                let at = |role: &str, msg: String| {
+                    match crate::tomlpos::key_line(text, Some("styles"), role).or_else(|| crate::tomlpos::section_line(text, "styles")) {
+                        Some(l) => format!("line {l}: {msg}"),
+                        None => msg,
+                    }
+                };
                 let get = |role: &str| -> Result<Style, String> {
-                    let spec = styles.get(role).and_then(|v| v.as_str()).ok_or_else(|| format!("[styles] is missing `{role}`"))?;
-                    parse_style(spec).map_err(|e| format!("[styles] {role} = \"{spec}\": {e}"))
+                    let spec = styles.get(role).and_then(|v| v.as_str()).ok_or_else(|| at(role, format!("[styles] is missing `{role}` (or it is not a string)")))?;
+                    parse_style(spec).map_err(|e| at(role, format!("[styles] {role} = \"{spec}\": {e}")))
                 };
                 Ok(Theme { name, glyphs, $($field: get(stringify!($field))?,)* })
             }
@@ -256,5 +262,19 @@ mod tests {
         assert_eq!(select(None, false, &env, dir.path()).0.keyword, Style::default().fg(Color::Red));
         let err = Theme::parse("[styles]\ntext = \"blurple\"\n", Glyphs::unicode()).unwrap_err();
         assert!(err.contains("text") && err.contains("blurple"), "{err}");
+    }
+
+    #[test]
+    fn theme_errors_name_their_real_line() {
+        let bad = SHIPPED[0].1.replace("keyword = \"magenta bold\"", "keyword = \"blurple\"");
+        let line = bad.lines().position(|l| l.contains("blurple")).unwrap() + 1;
+        assert!(line > 1);
+        let err = Theme::parse(&bad, Glyphs::unicode()).unwrap_err();
+        assert!(err.starts_with(&format!("line {line}: [styles] keyword")), "{err}");
+        let missing = SHIPPED[0].1.lines().filter(|l| !l.starts_with("keyword")).collect::<Vec<_>>().join("\n");
+        let err = Theme::parse(&missing, Glyphs::unicode()).unwrap_err();
+        assert!(err.contains("missing `keyword`") && err.starts_with("line "), "{err}");
+        let err = Theme::parse("name = \"x\"\n\n[styles]\ntext = \"red\"\ntext = \"blue\"\n", Glyphs::unicode()).unwrap_err();
+        assert!(err.starts_with("line 5"), "{err}");
     }
 }

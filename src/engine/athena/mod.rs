@@ -140,12 +140,11 @@ impl AthenaEngine {
     }
 
     fn check_read_only(&self, sql: &str) -> Result<()> {
-        let first = crate::engine::postgres::classify::first_word(sql).unwrap_or_default().to_ascii_lowercase();
-        if first == "describe" {
-            return Ok(());
-        }
+        // The same fail-closed classifier as PostgreSQL: what it cannot read is a write, and
+        // one statement only (`DESCRIBE t; DROP TABLE t` is refused like any other pair).
         match classify(sql) {
             Ok(Class::Read) => Ok(()),
+            Ok(Class::Write { what }) if what == "DESCRIBE" => Ok(()),
             Ok(Class::Write { .. }) if self.allow_write && !self.profile.read_only => Ok(()),
             Ok(Class::Write { what }) => Err(FathomError::Query(format!(
                 "{what} writes, and profile '{}' is read-only: fathom runs reads on Athena unless the profile sets read_only = false and the run passes --write",

@@ -1,8 +1,9 @@
 //! The statement classifier: is this SQL a read, or does it write (or change session state)?
 //! It reads tokens (so strings and comments never count), refuses more than one statement,
-//! sees DML inside CTEs, `EXPLAIN ANALYZE <write>`, `SELECT ... INTO`, `FOR UPDATE`, and treats
-//! every statement it does not know to be a read as a write (default deny). The READ ONLY
-//! transaction the engine opens is the second line of defence.
+//! sees DML inside CTEs, `EXPLAIN ANALYZE <write>`, `SELECT ... INTO`, `FOR UPDATE`, calls of
+//! functions with side effects (`side_effects.txt`: `pg_terminate_backend`, `lo_*`, ...), and
+//! fails closed: text it cannot tokenize and every statement it does not know to be a read is
+//! a write. The READ ONLY transaction the engine opens is the second line of defence.
 
 use datafusion::sql::sqlparser::tokenizer::Token;
 
@@ -30,19 +31,36 @@ pub enum ClassifyError {
 const READ_STARTS: &[&str] = &["select", "values", "table", "show", "with", "explain"];
 /// Statements that write rows.
 const DML: &[&str] = &["insert", "update", "delete", "merge"];
+/// `EXPLAIN EXPLAIN ...` deeper than this is refused (PostgreSQL takes one).
+const MAX_EXPLAIN: usize = 4;
+/// Functions whose call is a write (one name a line, `*` = prefix), shipped with the binary.
+pub const SIDE_EFFECTS: &str = include_str!("side_effects.txt");
 
-/// Classifies `sql`. Text the tokenizer cannot read is a read here: the server parses it, and
-/// the READ ONLY transaction refuses it if it writes.
+/// A side-effecting function name or `prefix*` from `SIDE_EFFECTS`.
+pub fn side_effect_patterns() -> impl Iterator<Item = &'static str> {
+    SIDE_EFFECTS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// True if a function called `name` (lower case, unqualified) has side effects.
+fn has_side_effects(name: &str) -> bool {
+    side_effect_patterns().any(|p| match p.split_once('*') {
+        Some((pre, post)) => name.len() >= pre.len() + post.len() && name.starts_with(pre) && name.ends_with(post),
+        None => name == p,
+    })
+}
+
+/// Classifies `sql`. Text the tokenizer cannot read is a write: fathom cannot tell what it does.
 pub fn classify(sql: &str) -> Result<Class, ClassifyError> {
-    let Ok(toks) = tokenize(sql) else {
-        return Ok(Class::Read);
+    let toks = match tokenize(sql) {
+        Ok(t) => t,
+        Err(e) => return Ok(write(&format!("SQL fathom cannot tokenize ({e}), which it counts as a write,"))),
     };
     let sig: Vec<&Tok> = toks.iter().filter(|t| !is_trivia(&t.token)).collect();
     let statements: Vec<&[&Tok]> =
         sig.split(|t| t.token == Token::SemiColon).filter(|s| !s.is_empty()).collect();
     match statements.len() {
         0 => Err(ClassifyError::Empty),
-        1 => Ok(statement(statements[0])),
+        1 => Ok(side_effect(statements[0]).unwrap_or_else(|| statement(statements[0]))),
         n => Err(ClassifyError::Multiple(n)),
     }
 }
@@ -55,40 +73,100 @@ fn kw(t: &Tok) -> Option<String> {
 }
 
 fn write(what: &str) -> Class {
-    Class::Write { what: what.to_ascii_uppercase() }
+    Class::Write { what: what.to_string() }
 }
 
-/// One statement's significant tokens.
-fn statement(toks: &[&Tok]) -> Class {
-    // A query may open with parentheses: `(SELECT 1) UNION (SELECT 2)`.
-    let lead = toks.iter().take_while(|t| t.token == Token::LParen).count();
-    let Some(first) = toks.get(lead) else {
-        return Class::Read;
-    };
-    let Some(head) = kw(first) else {
-        return write(&format!("a statement starting with {}", first.token));
-    };
-    if !READ_STARTS.contains(&head.as_str()) {
-        return write(&head);
+/// The first call of a function with side effects, as a write. `set_config(name, value, true)`
+/// (local to the transaction) is a read; any other `set_config` is a write.
+fn side_effect(toks: &[&Tok]) -> Option<Class> {
+    for (i, t) in toks.iter().enumerate() {
+        let Token::Word(w) = &t.token else { continue };
+        if toks.get(i + 1).is_none_or(|n| n.token != Token::LParen) {
+            continue;
+        }
+        let name = w.value.to_ascii_lowercase();
+        if !has_side_effects(&name) {
+            continue;
+        }
+        if name == "set_config" && set_config_is_local(&toks[i + 2..]) {
+            continue;
+        }
+        return Some(write(&format!("{}() (a function with side effects)", name.to_ascii_uppercase())));
     }
-    if head == "show" {
-        return Class::Read;
-    }
-    if head == "explain" {
-        return explain(&toks[lead + 1..]);
-    }
-    query(&toks[lead..])
+    None
 }
 
-/// `EXPLAIN [ANALYZE] [VERBOSE] [(options)] stmt`: only ANALYZE runs the statement.
-fn explain(rest: &[&Tok]) -> Class {
+/// True if the argument list after `set_config(` ends with a bare `true` third argument.
+fn set_config_is_local(args: &[&Tok]) -> bool {
+    let mut depth = 0usize;
+    let mut commas = 0;
+    let mut third: Vec<&Token> = Vec::new();
+    for t in args {
+        match &t.token {
+            Token::LParen => depth += 1,
+            Token::RParen if depth == 0 => break,
+            Token::RParen => depth -= 1,
+            Token::Comma if depth == 0 => {
+                commas += 1;
+                continue;
+            }
+            _ => {}
+        }
+        if commas == 2 {
+            third.push(&t.token);
+        }
+    }
+    commas == 2 && matches!(third.as_slice(), [t] if is_keyword(t, "true"))
+}
+
+/// One statement's significant tokens. `EXPLAIN` prefixes are peeled in a loop, at most
+/// `MAX_EXPLAIN` deep.
+fn statement(mut toks: &[&Tok]) -> Class {
+    let (mut explains, mut analyze) = (0, false);
+    loop {
+        // A query may open with parentheses: `(SELECT 1) UNION (SELECT 2)`.
+        let lead = toks.iter().take_while(|t| t.token == Token::LParen).count();
+        let Some(first) = toks.get(lead) else {
+            return write("a statement fathom cannot read (nothing after its parentheses)");
+        };
+        let Some(head) = kw(first) else {
+            return write(&format!("a statement starting with {}", first.token));
+        };
+        if head == "explain" {
+            explains += 1;
+            if explains > MAX_EXPLAIN {
+                return write(&format!("EXPLAIN nested more than {MAX_EXPLAIN} deep"));
+            }
+            let (a, skip) = explain_options(&toks[lead + 1..]);
+            analyze |= a;
+            toks = &toks[(lead + 1 + skip).min(toks.len())..];
+            continue;
+        }
+        let class = if !READ_STARTS.contains(&head.as_str()) {
+            write(&head.to_ascii_uppercase())
+        } else if head == "show" {
+            Class::Read
+        } else {
+            query(&toks[lead..])
+        };
+        return match class {
+            Class::Write { what } if explains > 0 && analyze => Class::Write { what: format!("EXPLAIN ANALYZE {what}") },
+            Class::Write { .. } if explains > 0 => Class::Read,
+            other => other,
+        };
+    }
+}
+
+/// `[ANALYZE] [VERBOSE] [(options)]` after `EXPLAIN`: whether ANALYZE is on (only then is the
+/// statement run), and how many tokens the options take.
+fn explain_options(rest: &[&Tok]) -> (bool, usize) {
     let mut analyze = false;
     let mut i = 0;
     while let Some(t) = rest.get(i) {
         if t.token == Token::LParen && i == 0 {
             // option list: ANALYZE [true|on|1], other options
             let close = rest.iter().position(|t| t.token == Token::RParen).unwrap_or(rest.len());
-            let opts = &rest[1..close];
+            let opts = &rest[1..close.max(1)];
             for (j, o) in opts.iter().enumerate() {
                 if is_keyword(&o.token, "analyze") || is_keyword(&o.token, "analyse") {
                     let off = opts.get(j + 1).is_some_and(|v| {
@@ -109,11 +187,7 @@ fn explain(rest: &[&Tok]) -> Class {
         }
         i += 1;
     }
-    let inner = &rest[i.min(rest.len())..];
-    match (analyze, statement(inner)) {
-        (true, Class::Write { what }) => Class::Write { what: format!("EXPLAIN ANALYZE {what}") },
-        _ => Class::Read,
-    }
+    (analyze, i)
 }
 
 /// A SELECT/VALUES/TABLE/WITH query: writes when it has DML in or after its CTEs,
@@ -124,7 +198,7 @@ fn query(toks: &[&Tok]) -> Class {
         let prev = i.checked_sub(1).map(|p| &toks[p].token);
         let after_paren = matches!(prev, Some(Token::LParen | Token::RParen));
         if DML.contains(&k.as_str()) && after_paren {
-            return write(&format!("{k} in a WITH query"));
+            return write(&format!("{} in a WITH query", k.to_ascii_uppercase()));
         }
         if k == "into" {
             return write("SELECT ... INTO");
@@ -250,5 +324,79 @@ mod tests {
         assert_eq!(classify("SELECT ';'; ").unwrap(), Class::Read);
         assert_eq!(classify(" -- nothing\n").unwrap_err(), ClassifyError::Empty);
         assert_eq!(first_word(" -- x\n delete from t").as_deref(), Some("DELETE"));
+    }
+
+    #[test]
+    fn the_shipped_side_effect_list_parses() {
+        let names: Vec<&str> = side_effect_patterns().collect();
+        assert!(names.len() >= 30, "{names:?}");
+        for n in &names {
+            assert!(n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '*'), "bad entry {n:?}");
+            assert!(n.matches('*').count() <= 1, "{n}: one * at most");
+        }
+        for name in ["pg_terminate_backend", "pg_advisory_lock_shared", "lo_unlink", "dblink_exec", "pg_create_logical_replication_slot", "pg_switch_wal"] {
+            assert!(has_side_effects(name), "{name}");
+        }
+        for name in ["pg_backend_pid", "now", "lower", "pg_create_whatever", "logical"] {
+            assert!(!has_side_effects(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn side_effecting_functions_are_writes() {
+        for sql in [
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity",
+            "select PG_CANCEL_BACKEND(123)",
+            "SELECT pg_catalog.pg_reload_conf()",
+            "SELECT \"pg_rotate_logfile\"()",
+            "SELECT set_config('search_path', 'x', false)",
+            "SELECT set_config('search_path', 'x', (false))",
+            "SELECT set_config('search_path', 'x', $1)",
+            "SELECT pg_advisory_lock(1)",
+            "SELECT pg_try_advisory_xact_lock(1, 2)",
+            "SELECT lo_import('/etc/passwd')",
+            "SELECT lo_export(1, '/tmp/x')",
+            "SELECT * FROM dblink('host=x', 'DELETE FROM t') AS t(a int)",
+            "SELECT pg_switch_wal()",
+            "SELECT * FROM pg_create_physical_replication_slot('s')",
+            "SELECT nextval('s')",
+            "WITH x AS (SELECT pg_terminate_backend(1)) SELECT * FROM x",
+            "SELECT query_to_xml('DELETE FROM t RETURNING 1', true, true, '')",
+            "EXPLAIN ANALYZE SELECT pg_cancel_backend(1)",
+            "SELECT pg_terminate_backend /* hidden */ (1)",
+        ] {
+            assert!(is_write(sql), "{sql} should be a write");
+        }
+        assert_eq!(
+            classify("SELECT pg_terminate_backend(pid) FROM pg_stat_activity").unwrap(),
+            Class::Write { what: "PG_TERMINATE_BACKEND() (a function with side effects)".into() }
+        );
+        for sql in [
+            "SELECT set_config('statement_timeout', '5s', true)",
+            "SELECT 'pg_terminate_backend(1)'",
+            "SELECT pg_terminate_backend FROM t",
+            "SELECT current_setting('search_path'), pg_backend_pid()",
+        ] {
+            assert_eq!(classify(sql).unwrap(), Class::Read, "{sql}");
+        }
+    }
+
+    #[test]
+    fn text_that_does_not_tokenize_is_a_write() {
+        for sql in ["SELECT 'open", "DELETE FROM t WHERE a = 'x", "SELECT $$ unterminated", "SELECT \"x"] {
+            let Class::Write { what } = classify(sql).unwrap() else { panic!("{sql} should be a write") };
+            assert!(what.contains("cannot tokenize"), "{what}");
+        }
+        assert!(is_write("(((("), "only parentheses");
+    }
+
+    #[test]
+    fn explain_nesting_is_bounded() {
+        assert_eq!(classify("EXPLAIN EXPLAIN SELECT 1").unwrap(), Class::Read);
+        let deep = format!("{} SELECT 1", "EXPLAIN ".repeat(10_000));
+        let Class::Write { what } = classify(&deep).unwrap() else { panic!("deep EXPLAIN should be refused") };
+        assert!(what.contains("nested more than"), "{what}");
+        let parens = format!("{}SELECT 1{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert_eq!(classify(&parens).unwrap(), Class::Read);
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use sqlx::ConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgSslMode};
 
-use crate::config::{PostgresProfile, mask_url};
+use crate::config::{PostgresProfile, mask_url, scrub, url_secrets};
 use crate::error::{FathomError, Result};
 
 /// Where a profile connects, and the secret to keep out of messages.
@@ -18,7 +18,7 @@ pub struct Target {
     pub database: String,
     /// Where, for messages (password masked).
     pub shown: String,
-    secret: Option<String>,
+    secrets: Vec<String>,
     /// How long a connection may take (`connect_timeout_ms`).
     pub connect_timeout: Duration,
 }
@@ -26,48 +26,32 @@ pub struct Target {
 impl Target {
     /// `text` with the password (if any) replaced by `***`.
     pub fn scrub(&self, text: &str) -> String {
-        match &self.secret {
-            Some(s) if !s.is_empty() => text.replace(s.as_str(), "***"),
-            _ => text.to_string(),
-        }
+        scrub(text, &self.secrets)
     }
-}
-
-fn password_of(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    let (userinfo, _) = authority.rsplit_once('@')?;
-    userinfo.split_once(':').map(|(_, p)| p.to_string())
 }
 
 /// The connection options of `profile`.
 pub fn target(profile: &PostgresProfile) -> Result<Target> {
     let url = profile.url.clone().or_else(|| std::env::var("DATABASE_URL").ok());
-    let (mut options, shown, mut secret) = match &url {
+    let (mut options, shown, mut secrets) = match &url {
         Some(u) => {
-            let secret = password_of(u);
+            let secrets = url_secrets(u);
             let opts = PgConnectOptions::from_str(u).map_err(|e| {
-                let msg = e.to_string();
-                let msg = match &secret {
-                    Some(s) if !s.is_empty() => msg.replace(s.as_str(), "***"),
-                    _ => msg,
-                };
+                let msg = scrub(&e.to_string(), &secrets);
                 FathomError::Other(format!(
                     "the PostgreSQL URL {} is not valid ({msg}); expected postgres://user:password@host:port/database",
                     mask_url(u)
                 ))
             })?;
-            (opts, mask_url(u), secret)
+            (opts, mask_url(u), secrets)
         }
         None => {
             let opts = PgConnectOptions::new();
             let shown = format!("{}:{} (libpq environment)", opts.get_host(), opts.get_port());
-            (opts, shown, None)
+            (opts, shown, Vec::new())
         }
     };
-    if secret.is_none() {
-        secret = std::env::var("PGPASSWORD").ok();
-    }
+    secrets.extend(std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty()));
     if let Some(mode) = &profile.sslmode {
         let mode = PgSslMode::from_str(mode).map_err(|_| {
             FathomError::Other(format!(
@@ -81,7 +65,7 @@ pub fn target(profile: &PostgresProfile) -> Result<Target> {
     }
     options = options.application_name("fathom").disable_statement_logging();
     let database = options.get_database().map(str::to_string).unwrap_or_else(|| options.get_username().to_string());
-    Ok(Target { options, database, shown, secret, connect_timeout: Duration::from_millis(profile.connect_timeout_ms.max(1)) })
+    Ok(Target { options, database, shown, secrets, connect_timeout: Duration::from_millis(profile.connect_timeout_ms.max(1)) })
 }
 
 /// A small pool: one connection for the query, one spare for cancels and the catalog.

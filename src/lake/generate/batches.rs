@@ -255,12 +255,13 @@ pub(crate) fn meta(tickers: &[Ticker]) -> Result<TableData, GenerateError> {
     table_batch(&tables::TB_META, meta_columns(tickers))
 }
 
-/// `reference.tb_calendar`: every calendar day of the window for "KR" and "US".
+/// `reference.tb_calendar`: every calendar day of the window, and the published days after
+/// it, for "KR" and "US".
 pub(crate) fn calendar(history: &History) -> Result<TableData, GenerateError> {
     let mut markets = Market::ALL;
     markets.sort_by_key(|m| m.code());
     let rows: Vec<(NaiveDate, Market)> = history
-        .calendar_days()
+        .published_days()
         .flat_map(|d| markets.iter().map(move |m| (d, *m)))
         .collect();
     table_batch(

@@ -2,7 +2,7 @@
 //! window of a demo lake, and the period boundaries (month ends, week ends, quarter starts)
 //! that rebalancing, metrics and signals are scheduled on.
 
-use chrono::{Datelike, Months, NaiveDate, Weekday};
+use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 
 use super::GenerateError;
 
@@ -107,6 +107,9 @@ fn observed(d: NaiveDate) -> NaiveDate {
     }
 }
 
+/// Days `reference.tb_calendar` runs past the end of the history.
+pub const CALENDAR_AHEAD_DAYS: u64 = 31;
+
 /// The history window of a demo lake.
 #[derive(Debug, Clone)]
 pub(crate) struct History {
@@ -150,6 +153,14 @@ impl History {
     /// Every calendar day of the window, ascending.
     pub fn calendar_days(&self) -> impl Iterator<Item = NaiveDate> + '_ {
         self.first.iter_days().take_while(|d| *d <= self.end)
+    }
+
+    /// The days `reference.tb_calendar` lists: the window and `CALENDAR_AHEAD_DAYS` after it,
+    /// as exchanges publish their calendars ahead. So a lake built today is checked against
+    /// a calendar that reaches today, tomorrow and the weeks after.
+    pub fn published_days(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        let last = self.end.checked_add_days(Days::new(CALENDAR_AHEAD_DAYS)).unwrap_or(self.end);
+        self.first.iter_days().take_while(move |d| *d <= last)
     }
 
     /// The first of each month within the window (monthly macro series).

@@ -299,7 +299,8 @@ fn meta_has_real_and_korean_names() {
 #[test]
 fn calendar_covers_every_day_of_both_markets() {
     let b = lake("reference.tb_calendar");
-    assert_eq!(b.num_rows(), 731 * 2);
+    let ahead = super::calendar::CALENDAR_AHEAD_DAYS as usize;
+    assert_eq!(b.num_rows(), (731 + ahead) * 2);
     let (d, m) = (dates(b, "trade_date"), strs(b, "market"));
     let open: &BooleanArray = b.column_by_name("is_open").expect("is_open").as_boolean();
     for (i, day) in d.iter().enumerate() {
@@ -310,8 +311,10 @@ fn calendar_covers_every_day_of_both_markets() {
         };
         assert_eq!(open.value(i), is_open(market, *day));
     }
+    let end = spec().end;
+    assert_eq!(d.iter().max(), Some(&(end + chrono::Days::new(ahead as u64))));
     let us_open = (0..b.num_rows())
-        .filter(|&i| m.value(i) == "US" && open.value(i))
+        .filter(|&i| m.value(i) == "US" && open.value(i) && d[i] <= end)
         .count();
     assert_eq!(
         us_open,

@@ -83,6 +83,9 @@ pub fn draw_preview(f: &mut Frame, s: &State, area: Rect) {
                 if !h.tags.is_empty() {
                     lines.push(Line::styled(format!("tags {}", h.tags.join(", ")), t.dim));
                 }
+                for w in &h.warnings {
+                    lines.push(Line::styled(w.clone(), t.notice)); // a likely typo of a header key
+                }
                 lines.push(Line::styled(q.path.display().to_string(), t.dim));
             }
         },

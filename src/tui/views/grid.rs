@@ -9,7 +9,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
-use unicode_width::UnicodeWidthStr;
 
 use crate::estimate::bill::{human_bytes, human_usd};
 use crate::tui::grid::{Priced, ResultSet};
@@ -142,7 +141,7 @@ pub fn draw_cells(rs: &ResultSet, t: &Theme, has_focus: bool, area: Rect, buf: &
                 (fmt.as_ref().map(|f| f.value(src).to_string()).unwrap_or_else(|| "?".into()), t.text)
             };
             let text = fit(&text, w as usize, g.ellipsis);
-            let pad = (w as usize).saturating_sub(text.width());
+            let pad = (w as usize).saturating_sub(crate::textwidth::width(&text));
             let cell = if numeric[k] { format!("{}{text}", " ".repeat(pad)) } else { format!("{text}{}", " ".repeat(pad)) };
             let style = if r == rs.row && c == rs.col && has_focus {
                 t.cell_cursor
@@ -154,6 +153,56 @@ pub fn draw_cells(rs: &ResultSet, t: &Theme, has_focus: bool, area: Rect, buf: &
             buf.set_stringn(x, y, &cell, w as usize, style);
             if x + w + 1 < right {
                 buf.set_stringn(x + w + 1, y, g.sep.trim(), 1, t.border);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::StringArray;
+    use arrow::datatypes::{Field, Schema};
+    use arrow::record_batch::RecordBatch;
+
+    use super::*;
+    use crate::tui::grid::QueryOutput;
+    use crate::tui::theme::{Glyphs, SHIPPED};
+
+    /// Every row's column separators sit where the header's do, whatever the clusters.
+    #[test]
+    fn columns_stay_aligned_with_emoji_flags_jamo_and_full_width_digits() {
+        let values = vec![
+            "plain",
+            "\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467}\u{200d}\u{1f466} family",
+            "\u{1f44d}\u{1f3fd}\u{1f44d}\u{1f3fd}",
+            "\u{1f1f0}\u{1f1f7} \u{1f1fa}\u{1f1f8}",
+            "\u{1112}\u{1161}\u{11ab}\u{1100}\u{1173}\u{11af}",
+            "１２３４５",
+            "e\u{301}te\u{301}",
+        ];
+        let n = values.len();
+        let schema = Schema::new(vec![Field::new("v", DataType::Utf8, true), Field::new("w", DataType::Utf8, true)]);
+        let batch = RecordBatch::try_new(
+            Arc::new(schema),
+            vec![Arc::new(StringArray::from(values)), Arc::new(StringArray::from(vec!["x"; n]))],
+        )
+        .unwrap();
+        let rs = ResultSet::new(1, QueryOutput::new(batch, false, std::time::Duration::ZERO));
+        for glyphs in [Glyphs::unicode(), Glyphs::ascii()] {
+            let theme = Theme::parse(SHIPPED[0].1, glyphs).unwrap();
+            let area = Rect::new(0, 0, 40, n as u16 + 1);
+            let mut buf = Buffer::empty(area);
+            draw_cells(&rs, &theme, false, area, &mut buf);
+            let sep = theme.glyphs.sep.trim();
+            let row = |y: u16| (0..area.width).map(|x| buf[(x, y)].symbol().to_string()).collect::<Vec<_>>();
+            let seps = |y: u16| row(y).iter().enumerate().filter(|(_, s)| s.as_str() == sep).map(|(x, _)| x).collect::<Vec<_>>();
+            let want = seps(0);
+            assert!(!want.is_empty(), "no separator in the header: {:?}", row(0));
+            for y in 1..=n as u16 {
+                assert_eq!(seps(y), want, "row {y}: {:?}", row(y).concat());
+                assert_eq!(buf[(want[0] as u16 + 2, y)].symbol(), "x", "row {y}: {:?}", row(y).concat());
             }
         }
     }

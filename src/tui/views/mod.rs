@@ -16,7 +16,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
-use unicode_width::UnicodeWidthChar;
 
 use crate::tui::state::{Focus, Overlay, State};
 use crate::tui::theme::Theme;
@@ -67,28 +66,7 @@ pub fn focused(s: &State, pane: Focus) -> bool {
 
 /// `text` cut to `width` display columns, ending in `ellipsis` when cut.
 pub fn fit(text: &str, width: usize, ellipsis: &str) -> String {
-    let mut out = String::new();
-    let mut used = 0;
-    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
-    if total <= width {
-        return text.chars().filter(|c| !c.is_control()).collect();
-    }
-    let budget = width.saturating_sub(1);
-    for c in text.chars() {
-        if c.is_control() {
-            continue;
-        }
-        let w = c.width().unwrap_or(0);
-        if used + w > budget {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    if width > 0 {
-        out.push_str(ellipsis);
-    }
-    out
+    crate::textwidth::fit(text, width, ellipsis)
 }
 
 /// A rectangle of `w`×`h` centred in `r` (clamped to it).
