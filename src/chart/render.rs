@@ -34,10 +34,38 @@ pub struct Prepared {
     pub since: f64,
 }
 
+/// How one pane is placed among others: the full x range shared by stacked panes, the
+/// y label width that aligns their plots, whether this pane labels the x axis, bars
+/// instead of lines, and the crosshair's x.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PaneOpts {
+    pub x_full: Option<(f64, f64)>,
+    pub min_label_w: u16,
+    pub x_labels: bool,
+    pub bars: bool,
+    pub cursor: Option<f64>,
+}
+
+impl Default for PaneOpts {
+    fn default() -> Self {
+        PaneOpts { x_full: None, min_label_w: 0, x_labels: true, bars: false, cursor: None }
+    }
+}
+
+/// The smallest and largest x of all series.
+pub fn x_extent(set: &SeriesSet) -> (f64, f64) {
+    let all_x = set.series.iter().flat_map(|s| s.xs.first().into_iter().chain(s.xs.last()).copied());
+    all_x.fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)))
+}
+
 /// Cuts the series to the view's window and applies its mode.
 pub fn prepare(set: &SeriesSet, view: &ChartView) -> Result<Prepared, ChartError> {
-    let all_x = set.series.iter().flat_map(|s| s.xs.iter().copied());
-    let (lo, hi) = all_x.fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)));
+    prepare_in(set, view, None)
+}
+
+/// `prepare` with the full x range given (stacked panes share one).
+pub fn prepare_in(set: &SeriesSet, view: &ChartView, x_full: Option<(f64, f64)>) -> Result<Prepared, ChartError> {
+    let (lo, hi) = x_full.unwrap_or_else(|| x_extent(set));
     let (vlo, vhi) = view.visible(lo, hi);
     let mut series = Vec::new();
     for s in &set.series {
@@ -69,35 +97,64 @@ pub fn prepare(set: &SeriesSet, view: &ChartView) -> Result<Prepared, ChartError
 
 /// Draws `set` as `view` shows it into `area` of `buf`.
 pub fn draw(set: &SeriesSet, view: &ChartView, style: &ChartStyle, area: Rect, buf: &mut Buffer) -> Result<(), ChartError> {
-    let area = area.intersection(buf.area);
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        return Err(ChartError::TooSmall { width: area.width, height: area.height, min_width: MIN_WIDTH, min_height: MIN_HEIGHT });
-    }
-    let p = prepare(set, view)?;
-    let plot_h = area.height - 3;
-    let suffix = if view.mode == ViewMode::Drawdown { "%" } else { "" };
-    let max_y_ticks = usize::from(plot_h / 3).max(2);
-    let y_ticks = if view.mode == ViewMode::Log {
-        log_ticks(p.y.0, p.y.1, max_y_ticks)
-    } else {
-        number_ticks(p.y.0, p.y.1, max_y_ticks, suffix)
-    };
-    let label_w = y_ticks.iter().map(|(_, l)| l.chars().count()).max().unwrap_or(1) as u16;
+    draw_pane(set, view, style, area, buf, &PaneOpts::default())
+}
+
+/// Where the plot goes in `area` once the y labels are known, and the x ticks it gets.
+pub struct Frame {
+    pub plot: Rect,
+    pub x_ticks: Vec<(f64, String)>,
+}
+
+/// The plot rectangle right of the y labels, above the x axis (and its labels, if any).
+pub fn frame(area: Rect, y_ticks: &[(f64, String)], x: (f64, f64), x_kind: XKind, opts: &PaneOpts) -> Result<Frame, ChartError> {
+    let label_w = (y_ticks.iter().map(|(_, l)| l.chars().count()).max().unwrap_or(1) as u16).max(opts.min_label_w);
     let right_pad = 2;
     let plot_w = area.width.saturating_sub(label_w + 1 + right_pad);
-    if plot_w < 8 {
+    let plot_h = area.height.saturating_sub(if opts.x_labels { 3 } else { 2 });
+    if plot_w < 8 || plot_h < 2 {
         return Err(ChartError::TooSmall { width: area.width, height: area.height, min_width: label_w + 11, min_height: MIN_HEIGHT });
     }
     let plot = Rect { x: area.x + label_w + 1, y: area.y + 1, width: plot_w, height: plot_h };
-    let x_ticks = match set.x_kind {
-        XKind::Number => number_ticks(p.x.0, p.x.1, usize::from(plot_w / 10).max(2), ""),
-        kind => time_ticks(p.x.0, p.x.1, usize::from(plot_w / 12).max(2), kind == XKind::Date),
+    let x_ticks = if !opts.x_labels {
+        Vec::new()
+    } else {
+        match x_kind {
+            XKind::Number => number_ticks(x.0, x.1, usize::from(plot_w / 10).max(2), ""),
+            kind => time_ticks(x.0, x.1, usize::from(plot_w / 8).max(2), kind == XKind::Date),
+        }
     };
+    Ok(Frame { plot, x_ticks })
+}
+
+/// Rows of the y axis a pane of `area` gets ticks for.
+pub fn max_y_ticks(area: Rect) -> usize {
+    usize::from(area.height.saturating_sub(3) / 3).max(2)
+}
+
+/// `draw` as one pane of a stack, or with a crosshair.
+pub fn draw_pane(set: &SeriesSet, view: &ChartView, style: &ChartStyle, area: Rect, buf: &mut Buffer, opts: &PaneOpts) -> Result<(), ChartError> {
+    let area = area.intersection(buf.area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT.min(6) {
+        return Err(ChartError::TooSmall { width: area.width, height: area.height, min_width: MIN_WIDTH, min_height: MIN_HEIGHT });
+    }
+    let mut p = prepare_in(set, view, opts.x_full)?;
+    if opts.bars && view.mode != ViewMode::Log {
+        (p.y.0, p.y.1) = (p.y.0.min(0.0), p.y.1.max(0.0));
+    }
+    let suffix = if view.mode == ViewMode::Drawdown { "%" } else { "" };
+    let y_ticks = if view.mode == ViewMode::Log {
+        log_ticks(p.y.0, p.y.1, max_y_ticks(area))
+    } else {
+        number_ticks(p.y.0, p.y.1, max_y_ticks(area), suffix)
+    };
+    let Frame { plot, x_ticks } = frame(area, &y_ticks, p.x, set.x_kind, opts)?;
+    let (plot_w, plot_h) = (plot.width, plot.height);
 
     let mut grid = DotGrid::new(style.glyphs, plot_w, plot_h);
     let (dw, dh) = grid.size();
     let (dx, dy) = style.glyphs.dots();
-    let (x_cols, y_rows, ends) = {
+    let (x_cols, y_rows, ends, cursor_col) = {
         let root = DotBackend { grid: &mut grid }.into_drawing_area();
         let chart = on_axes(&root, p.x, p.y, dw, dh);
         let mut ends = Vec::new();
@@ -105,7 +162,10 @@ pub fn draw(set: &SeriesSet, view: &ChartView, style: &ChartStyle, area: Rect, b
             let keep = lttb(&s.xs, &s.ys, dw as usize);
             let points: Vec<(f64, f64)> = keep.iter().map(|&k| (s.xs[k], s.ys[k])).collect();
             let shape = ShapeStyle::from(&pen(i));
-            let drawn = if points.len() == 1 {
+            let drawn = if opts.bars {
+                let base = if view.mode == ViewMode::Log { p.y.0 } else { 0f64.clamp(p.y.0, p.y.1) };
+                points.iter().try_for_each(|&(x, y)| chart.draw(&PathElement::new(vec![(x, base), (x, y)], shape)))
+            } else if points.len() == 1 {
                 chart.draw(&Pixel::new(points[0], shape))
             } else {
                 chart.draw(&PathElement::new(points.clone(), shape))
@@ -123,13 +183,18 @@ pub fn draw(set: &SeriesSet, view: &ChartView, style: &ChartStyle, area: Rect, b
             .iter()
             .map(|(y, l)| (clamp_cell(chart.map_coordinate(&(p.x.0, *y)).1, dy, plot_h), l.as_str()))
             .collect();
-        (x_cols, y_rows, ends)
+        let cursor_col = opts.cursor.map(|c| clamp_cell(chart.map_coordinate(&(c, p.y.0)).0, dx, plot_w));
+        (x_cols, y_rows, ends, cursor_col)
     };
 
     let axis = style.axis.map(|c| Style::default().fg(c)).unwrap_or_default();
-    draw_axes(buf, area, plot, &x_cols, &y_rows, style.glyphs == GlyphMode::Ascii, axis);
+    let ascii = style.glyphs == GlyphMode::Ascii;
+    draw_axes(buf, area, plot, &x_cols, &y_rows, ascii, axis, opts.x_labels);
+    if let Some(col) = cursor_col {
+        draw_cursor(buf, plot, col, ascii, axis);
+    }
     grid.paint(buf, plot, style);
-    if style.colors.is_empty() && p.series.len() > 1 && style.glyphs != GlyphMode::Ascii {
+    if style.colors.is_empty() && p.series.len() > 1 && style.glyphs != GlyphMode::Ascii && !opts.bars {
         // No colour to tell the lines apart: each line ends in its marker.
         for (i, (ex, ey)) in ends.iter().enumerate() {
             let (col, row) = (clamp_cell(*ex, dx, plot_w), clamp_cell(*ey, dy, plot_h));
@@ -141,7 +206,15 @@ pub fn draw(set: &SeriesSet, view: &ChartView, style: &ChartStyle, area: Rect, b
     Ok(())
 }
 
-fn on_axes<'a>(
+/// The crosshair: a vertical rule through the plot at `col`, under the drawn dots.
+pub fn draw_cursor(buf: &mut Buffer, plot: Rect, col: u16, ascii: bool, axis: Style) {
+    let glyph = if ascii { ":" } else { "┊" };
+    for row in plot.y..plot.y + plot.height {
+        buf.set_string(plot.x + col.min(plot.width.saturating_sub(1)), row, glyph, axis);
+    }
+}
+
+pub fn on_axes<'a>(
     root: &DrawingArea<DotBackend<'a>, Shift>,
     x: (f64, f64),
     y: (f64, f64),
@@ -152,13 +225,13 @@ fn on_axes<'a>(
     root.apply_coord_spec(Cartesian2d::<RangedCoordf64, RangedCoordf64>::new(x.0..x.1, y.0..y.1, (0..w, h..0)))
 }
 
-fn clamp_cell(dot: i32, per_cell: u16, cells: u16) -> u16 {
+pub fn clamp_cell(dot: i32, per_cell: u16, cells: u16) -> u16 {
     let cell = dot.max(0) / i32::from(per_cell.max(1));
     u16::try_from(cell).unwrap_or(u16::MAX).min(cells.saturating_sub(1))
 }
 
 #[allow(clippy::too_many_arguments)]
-fn draw_axes(buf: &mut Buffer, area: Rect, plot: Rect, x_cols: &[(u16, &str)], y_rows: &[(u16, &str)], ascii: bool, axis: Style) {
+pub fn draw_axes(buf: &mut Buffer, area: Rect, plot: Rect, x_cols: &[(u16, &str)], y_rows: &[(u16, &str)], ascii: bool, axis: Style, x_labels: bool) {
     let (vert, horiz, corner, ytick, xtick) = if ascii { ('|', '-', '+', '+', '+') } else { ('│', '─', '└', '┤', '┬') };
     let axis_x = plot.x - 1;
     let axis_y = plot.y + plot.height;
@@ -186,7 +259,7 @@ fn draw_axes(buf: &mut Buffer, area: Rect, plot: Rect, x_cols: &[(u16, &str)], y
         buf.set_string(at, axis_y, xtick.to_string(), axis);
         let w = label.chars().count() as u16;
         let start = at.saturating_sub(w / 2).min(right.saturating_sub(w));
-        if start < free_from {
+        if start < free_from || !x_labels {
             continue;
         }
         buf.set_string(start, axis_y + 1, label, axis);
@@ -194,7 +267,7 @@ fn draw_axes(buf: &mut Buffer, area: Rect, plot: Rect, x_cols: &[(u16, &str)], y
     }
 }
 
-fn x_label(kind: XKind, x: f64) -> String {
+pub fn x_label(kind: XKind, x: f64) -> String {
     let t = || DateTime::from_timestamp(x.floor() as i64, 0).map(|d| d.naive_utc());
     match kind {
         XKind::Date => t().map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
@@ -259,6 +332,9 @@ fn draw_legend(buf: &mut Buffer, area: Rect, set: &SeriesSet, p: &Prepared, view
         ViewMode::Log => "log scale".to_string(),
         ViewMode::Drawdown => "drawdown from peak, %".to_string(),
     };
+    if let Some(note) = scale_note(p, view) {
+        tag = if tag.is_empty() { note } else { format!("{tag}, {note}") };
+    }
     if view.is_zoomed() {
         let range = format!("{} to {}", x_label(set.x_kind, p.x.0), x_label(set.x_kind, p.x.1));
         tag = if tag.is_empty() { range } else { format!("{tag}, {range}") };
@@ -281,3 +357,17 @@ fn draw_legend(buf: &mut Buffer, area: Rect, set: &SeriesSet, p: &Prepared, view
         buf.set_string(right - tag_w + 2, area.y, &tag, Style::default());
     }
 }
+
+/// Series whose sizes differ a lot share one raw scale badly: say so and name the fix.
+fn scale_note(p: &Prepared, view: &ChartView) -> Option<String> {
+    if view.mode != ViewMode::Raw || p.series.len() < 2 {
+        return None;
+    }
+    let sizes: Vec<f64> = p.series.iter().map(|s| s.ys.iter().fold(0f64, |m, y| m.max(y.abs()))).collect();
+    let (small, big) = sizes.iter().fold((f64::MAX, 0f64), |(a, b), v| (a.min(*v), b.max(*v)));
+    let ratio = big / small;
+    (small > 0.0 && ratio >= SCALE_RATIO).then(|| format!("scales differ {}x: try the rebased view", format_value(ratio, 1.0, ratio)))
+}
+
+/// Series this many times larger than others make the others flat lines.
+pub const SCALE_RATIO: f64 = 20.0;
