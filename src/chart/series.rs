@@ -288,7 +288,7 @@ mod tests {
         let mut fields: Vec<Field> = with_id.schema().fields().iter().map(|f| f.as_ref().clone()).collect();
         fields.extend(b.schema().fields().iter().map(|f| f.as_ref().clone()));
         let joined = RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).unwrap();
-        let set = extract(&[joined.clone()], &ChartSpec::default()).unwrap();
+        let set = extract(std::slice::from_ref(&joined), &ChartSpec::default()).unwrap();
         let names: Vec<&str> = set.series.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["adj_close", "volume"], "meta_id is a key");
         let set = extract(&[joined], &ChartSpec::parse("y=meta_id").unwrap()).unwrap();

@@ -241,7 +241,7 @@ fn crosshair_readout_rebased() {
     let b = long(&[("AAPL", 180.0, 0.001), ("MSFT", 370.0, 0.0)], 60);
     let spec = ChartSpec::parse("series=ticker").unwrap();
     let at = f64::from(days(60)[20]) * 86_400.0;
-    let out = chart_text_at(&[b.clone()], &spec, &ChartView::with_mode(ViewMode::Rebased), GlyphMode::Ascii, 80, 16, Some(at)).unwrap();
+    let out = chart_text_at(std::slice::from_ref(&b), &spec, &ChartView::with_mode(ViewMode::Rebased), GlyphMode::Ascii, 80, 16, Some(at)).unwrap();
     let readout = out.lines().last().unwrap();
     let set = series::extract(&[b], &spec).unwrap();
     let raw = set.series[0].ys[20];
