@@ -38,6 +38,16 @@ impl Paths {
         })
     }
 
+    /// Where cached results live: `$XDG_CACHE_HOME/fathom/results` (`~/.cache/...`).
+    pub fn cache_dir(&self) -> PathBuf {
+        let base = std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+            .unwrap_or_else(|| self.data_dir.join("cache"));
+        base.join("fathom").join("results")
+    }
+
     /// The default demo lake: `<data dir>/demo`.
     pub fn demo_dir(&self) -> PathBuf {
         self.data_dir.join("demo")
@@ -299,7 +309,23 @@ struct FileConfig {
     #[serde(default)]
     budget: Budget,
     #[serde(default)]
+    cache: CacheSettings,
+    #[serde(default)]
     profiles: BTreeMap<String, Profile>,
+}
+
+/// `[cache]`: the snapshot-keyed result cache.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CacheSettings {
+    /// The most the cache keeps on disk, in MiB (least recently used entries go first).
+    pub max_mb: u64,
+}
+
+impl Default for CacheSettings {
+    fn default() -> Self {
+        CacheSettings { max_mb: 1024 }
+    }
 }
 
 /// The effective configuration.
@@ -314,6 +340,7 @@ pub struct Config {
     /// The workbench theme named in the file, if any.
     pub theme: Option<String>,
     pub budget: Budget,
+    pub cache: CacheSettings,
     pub profiles: BTreeMap<String, Profile>,
 }
 
@@ -351,6 +378,7 @@ impl Config {
             row_cap: parsed.row_cap.unwrap_or(1_000_000),
             theme: parsed.theme,
             budget: parsed.budget,
+            cache: parsed.cache,
             profiles,
         };
         if !config.profiles.contains_key(&config.default_profile) {

@@ -35,6 +35,9 @@ pub struct Run {
     /// The server's id of the query (Athena's QueryExecutionId), when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_id: Option<String>,
+    /// Answered from the result cache: what the run it reused was billed, saved this time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved_usd: Option<f64>,
 }
 
 impl Run {
@@ -153,24 +156,26 @@ pub fn render_runs(runs: &[Run]) -> String {
 
 /// Spend per day and per month (by engine), as `fathom history --cost` prints it.
 pub fn render_spend(runs: &[Run]) -> String {
-    let mut days: BTreeMap<(String, String), (usize, f64)> = BTreeMap::new();
-    let mut months: BTreeMap<(String, String), (usize, f64)> = BTreeMap::new();
+    // (runs, spent, saved by the result cache)
+    let mut days: BTreeMap<(String, String), (usize, f64, f64)> = BTreeMap::new();
+    let mut months: BTreeMap<(String, String), (usize, f64, f64)> = BTreeMap::new();
     for r in runs {
-        let cost = r.cost_usd.unwrap_or(0.0);
-        let d = days.entry((r.time.format("%Y-%m-%d").to_string(), r.engine.clone())).or_default();
-        d.0 += 1;
-        d.1 += cost;
-        let m = months.entry((r.time.format("%Y-%m").to_string(), r.engine.clone())).or_default();
-        m.0 += 1;
-        m.1 += cost;
+        let (cost, saved) = (r.cost_usd.unwrap_or(0.0), r.saved_usd.unwrap_or(0.0));
+        for (map, period) in [(&mut days, r.time.format("%Y-%m-%d").to_string()), (&mut months, r.time.format("%Y-%m").to_string())] {
+            let e = map.entry((period, r.engine.clone())).or_default();
+            e.0 += 1;
+            e.1 += cost;
+            e.2 += saved;
+        }
     }
+    let saved = |usd: f64| if usd > 0.0 { format!("  saved {} (cached)", bill::human_usd(usd)) } else { String::new() };
     let mut s = String::from("spend per day (local runs: what Athena would bill)\n");
-    for ((day, engine), (n, usd)) in &days {
-        let _ = writeln!(s, "  {day}  {engine:<8} {n:>5} runs  {}", bill::human_usd(*usd));
+    for ((day, engine), (n, usd, kept)) in &days {
+        let _ = writeln!(s, "  {day}  {engine:<8} {n:>5} runs  {}{}", bill::human_usd(*usd), saved(*kept));
     }
     s.push_str("spend per month\n");
-    for ((month, engine), (n, usd)) in &months {
-        let _ = writeln!(s, "  {month}     {engine:<8} {n:>5} runs  {}", bill::human_usd(*usd));
+    for ((month, engine), (n, usd, kept)) in &months {
+        let _ = writeln!(s, "  {month}     {engine:<8} {n:>5} runs  {}{}", bill::human_usd(*usd), saved(*kept));
     }
     s
 }
@@ -182,6 +187,7 @@ mod tests {
     fn run(day: &str, cost: f64, est: u64, act: u64) -> Run {
         Run {
             query_id: None,
+            saved_usd: None,
             time: format!("{day}T10:00:00Z").parse().unwrap(),
             profile: "local".into(),
             engine: "local".into(),

@@ -1,6 +1,7 @@
 //! fathom: a terminal workbench for an Iceberg + PostgreSQL investment data lake.
 #![forbid(unsafe_code)]
 
+pub mod cache; // the snapshot-keyed result cache: key, store, LRU
 pub mod catalog; // leaf types shared by engines, estimate and UI: tables, columns, details
 pub mod chart; // query results as text charts: series, LTTB, views, plotters into a ratatui buffer
 pub mod commands; // headless commands (run, demo, config), shared with the TUI

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use fathom::commands::{attach_cmd, chart_cmd, check_cmd, config_cmd, demo_cmd, estimate_cmd, history_cmd, run_cmd};
+use fathom::commands::{attach_cmd, cache_cmd, chart_cmd, check_cmd, config_cmd, demo_cmd, estimate_cmd, history_cmd, run_cmd};
 use fathom::config::{Config, Paths};
 use fathom::error::{FathomError, Result};
 
@@ -59,6 +59,9 @@ enum Command {
         /// set read_only = false)
         #[arg(long)]
         write: bool,
+        /// Run it even when the result cache has it (see `fathom cache`).
+        #[arg(long)]
+        no_cache: bool,
     },
     /// The run ledger: every run with its estimate, actual bytes and cost
     History {
@@ -185,6 +188,12 @@ enum Command {
     },
     /// Show the config file, profiles and data paths
     Config,
+    /// The result cache: `stats` (entries, size, where) or `clear`.
+    Cache {
+        /// stats | clear
+        #[arg(default_value = "stats")]
+        action: String,
+    },
     /// Follow a query an earlier fathom left running on its server (its terminal went away)
     /// to its end, and print or write its rows; `fathom history` lists them.
     Attach {
@@ -213,9 +222,13 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             print!("{}", history_cmd::run(&config, &history_cmd::HistoryArgs { cost, since, format })?);
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Run { query, profile, engine, params, format, output, max_cost, yes, stats, write }) => {
-            let args = run_cmd::RunArgs { query, params, format, output, profile, engine, max_cost, yes, stats, write };
+        Some(Command::Run { query, profile, engine, params, format, output, max_cost, yes, stats, write, no_cache }) => {
+            let args = run_cmd::RunArgs { query, params, format, output, profile, engine, max_cost, yes, stats, write, no_cache };
             run_cmd::run(&config, &args).await.map(|()| ExitCode::SUCCESS)
+        }
+        Some(Command::Cache { action }) => {
+            print!("{}", cache_cmd::run(&config, &action)?);
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::Attach { query_id, format, output }) => {
             let args = attach_cmd::AttachArgs { query_id, format, output };

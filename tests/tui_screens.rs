@@ -206,6 +206,7 @@ fn history_pane_lists_the_ledger_and_the_selected_run() {
         estimated_cost_usd: Some(0.0000476837158203125),
         outcome: outcome.into(),
         query_id: None,
+        saved_usd: None,
     };
     let ledger = vec![
         run("2024-12-30T08:00:00Z", "SELECT ticker, name FROM reference.tb_meta", Some(120), Some(5_321), "ok"),

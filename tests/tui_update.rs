@@ -521,6 +521,7 @@ mod history {
             estimated_cost_usd: Some(0.000048),
             outcome: outcome.into(),
             query_id: None,
+            saved_usd: None,
         }
     }
 

@@ -78,7 +78,7 @@ pub async fn run(config: &Config, args: &ChartArgs) -> Result<String> {
         None => spec,
     };
     let allowance = crate::run::Allowance { yes: args.yes, max_cost: args.max_cost };
-    let req = super::Request { query: &query, params: &args.params, profile: args.profile.as_deref(), write: false, allowance };
+    let req = super::Request { query: &query, params: &args.params, profile: args.profile.as_deref(), write: false, allowance, no_cache: false };
     let cap = config.row_cap;
     let ran = super::run_query(config, req, |_| crate::engine::no_progress(), |schema| Ok(crate::run::sink::Capped::new(cap, schema.clone()))).await?;
     let truncated = ran.sink.truncated();

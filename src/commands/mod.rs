@@ -3,6 +3,7 @@
 pub mod check_cmd;
 pub mod chart_cmd;
 pub mod attach_cmd;
+pub mod cache_cmd;
 pub mod config_cmd;
 pub mod demo_cmd;
 pub mod estimate_cmd;
@@ -138,6 +139,8 @@ pub struct Request<'a> {
     /// `fathom run --write`.
     pub write: bool,
     pub allowance: crate::run::Allowance,
+    /// Run it even when the result cache has it.
+    pub no_cache: bool,
 }
 
 /// A finished headless run: its sink, what it returned, and what it was decided on.
@@ -145,6 +148,8 @@ pub struct Ran<S> {
     pub sink: S,
     pub drained: crate::run::Drained,
     pub prepared: crate::run::Prepared,
+    /// The cached result it was answered from, when it was.
+    pub cached: Option<crate::cache::Entry>,
 }
 
 /// Runs a query through the run pipeline: bind, estimate, the gate and the user's consent,
@@ -176,6 +181,24 @@ pub async fn run_query<S: crate::run::Sink>(
             eprintln!("fathom: warning: {e}");
         }
     };
+    let store = crate::cache::Store::new(config.paths.cache_dir(), config.cache.max_mb);
+    let key = match req.no_cache {
+        true => Err("--no-cache".to_string()),
+        false => run::cached::cache_key(engine.caps(), p, &prepared),
+    };
+    // A hit is free: nothing runs, so nothing needs consent.
+    if let Ok(k) = &key
+        && let Some(hit) = store.get(k)
+    {
+        let started = std::time::Instant::now();
+        let mut sink = make(&hit.schema)?;
+        for b in &hit.batches {
+            sink.push(b)?;
+        }
+        let drained = run::Drained { rows: hit.entry.rows, scanned: Some(0), elapsed: started.elapsed() };
+        record(&ledger::cached(ledger::begin(info), drained.rows, hit.entry.cost_usd, drained.elapsed));
+        return Ok(Ran { sink, drained, prepared, cached: Some(hit.entry) });
+    }
     if let Err(e) = consent(&prepared, req.allowance) {
         record(&ledger::not_run(info, &e.to_string()));
         return Err(e);
@@ -183,8 +206,17 @@ pub async fn run_query<S: crate::run::Sink>(
     let entry = ledger::begin(info);
     let progress = progress(engine.as_ref());
     let start = run::start(engine.as_ref(), &prepared.bound, progress);
-    let (sink, drained) = follow(config, engine.as_ref(), entry, budget.price_per_tb_usd, start, make).await?;
-    Ok(Ran { sink, drained, prepared })
+    let tee = |schema: &arrow::datatypes::SchemaRef| {
+        let cache = key.as_ref().ok().and_then(|k| store.writer(k, schema));
+        Ok(run::cached::Tee { inner: make(schema)?, cache })
+    };
+    let (tee, drained) = follow(config, engine.as_ref(), entry, budget.price_per_tb_usd, start, tee).await?;
+    if let Some(w) = tee.cache {
+        let billed = drained.scanned.map(|b| Priced::bill(b, budget.price_per_tb_usd).cost_usd);
+        let estimated = prepared.estimate.as_ref().map(|e| e.cost_usd).unwrap_or(0.0);
+        w.commit(billed.filter(|c| *c > 0.0).unwrap_or(estimated));
+    }
+    Ok(Ran { sink: tee.inner, drained, prepared, cached: None })
 }
 
 /// Follows a started query to its end: rows into the sink `make` builds, Ctrl-C stops it on

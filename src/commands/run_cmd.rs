@@ -69,6 +69,8 @@ pub struct RunArgs {
     pub stats: bool,
     /// Allow a statement that writes (PostgreSQL; the profile must set read_only = false).
     pub write: bool,
+    /// Run it even when the result cache has it.
+    pub no_cache: bool,
 }
 
 pub(crate) fn pick_format(args: &RunArgs) -> Result<Format> {
@@ -143,7 +145,7 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
             )));
         }
     let allowance = Allowance { yes: args.yes, max_cost: args.max_cost };
-    let req = super::Request { query: &query, params: &args.params, profile: args.profile.as_deref(), write: args.write, allowance };
+    let req = super::Request { query: &query, params: &args.params, profile: args.profile.as_deref(), write: args.write, allowance, no_cache: args.no_cache };
     let mut spinner = None;
     let progress = |engine: &dyn Engine| {
         let (bar, progress) = progress_line(engine);
@@ -158,7 +160,10 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
     let ran = ran?;
     finish_output(ran.sink, format, ran.drained.rows)?;
     if args.stats {
-        eprintln!("{}", stats_line(&ran.prepared, &ran.drained));
+        match &ran.cached {
+            Some(hit) => eprintln!("{}", cached_line(hit, &ran.drained)),
+            None => eprintln!("{}", stats_line(&ran.prepared, &ran.drained)),
+        }
     }
     Ok(())
 }
@@ -178,6 +183,24 @@ pub(crate) fn finish_output(out: Out, format: Format, rows: u64) -> Result<()> {
         }
         Out::Stream(s) => s.finish().map(|_| ()),
     }
+}
+
+/// `--stats` of a cache hit: `cached (snapshot …, 3 h old) · $0 · saved $0.0123`.
+fn cached_line(hit: &crate::cache::Entry, d: &Drained) -> String {
+    let age = chrono::Utc::now().signed_duration_since(hit.created);
+    let age = match age.num_minutes() {
+        m if m < 1 => format!("{} s", age.num_seconds().max(0)),
+        m if m < 120 => format!("{m} min"),
+        m => format!("{} h", m / 60),
+    };
+    let snaps: Vec<String> = hit.snapshots.iter().map(|(t, id)| format!("{t}@{id}")).collect();
+    let snaps = if snaps.is_empty() { "no table".to_string() } else { snaps.join(", ") };
+    format!(
+        "fathom: {} rows in {} ms; cached (snapshot {snaps}, {age} old) · $0 · saved {}",
+        d.rows,
+        d.elapsed.as_millis(),
+        crate::estimate::bill::human_usd(hit.cost_usd)
+    )
 }
 
 /// `--stats`: rows, time, and the estimate beside what was read.

@@ -61,7 +61,7 @@ impl Engine for LocalEngine {
 
     /// Priced as Athena would bill the same scan; queries end with their stream.
     fn caps(&self) -> crate::engine::Caps {
-        crate::engine::Caps { priced: true, ..Default::default() }
+        crate::engine::Caps { priced: true, snapshots: true, ..Default::default() }
     }
 
     fn placeholder_style(&self) -> PlaceholderStyle {

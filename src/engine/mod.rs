@@ -72,6 +72,9 @@ pub struct Caps {
     pub writable: bool,
     /// It has queries saved on the server (Athena's named queries).
     pub named_queries: bool,
+    /// Its results are a function of the table snapshots its estimate names, so they can be
+    /// cached under them (Iceberg engines; not PostgreSQL).
+    pub snapshots: bool,
 }
 
 /// A query left running on the server when fathom let go of it.

@@ -130,8 +130,8 @@ mod tests {
         Ok(e)
     }
 
-    const PRICED: Caps = Caps { priced: true, bills: true, server_cancel: true, detachable: true, writable: false, named_queries: true };
-    const UNPRICED: Caps = Caps { priced: false, bills: false, server_cancel: true, detachable: false, writable: false, named_queries: false };
+    const PRICED: Caps = Caps { priced: true, bills: true, server_cancel: true, detachable: true, writable: false, named_queries: true, snapshots: true };
+    const UNPRICED: Caps = Caps { priced: false, bills: false, server_cancel: true, detachable: false, writable: false, named_queries: false, snapshots: false };
 
     /// The one decision table: the CLI and the workbench tests check their paths against it.
     #[test]

@@ -36,6 +36,7 @@ pub fn begin(info: RunInfo<'_>) -> Run {
         estimated_cost_usd: info.estimate.map(|e| e.cost_usd),
         outcome: "ok".into(),
         query_id: None,
+        saved_usd: None,
     }
 }
 
@@ -45,6 +46,17 @@ pub fn finished(mut entry: Run, rows: u64, actual: Option<Priced>, elapsed: Dura
     entry.rows = Some(rows);
     entry.actual_bytes = actual.map(|a| a.bytes);
     entry.cost_usd = actual.map(|a| a.cost_usd);
+    entry
+}
+
+/// The entry of a run answered from the result cache: nothing read, `saved_usd` saved.
+pub fn cached(mut entry: Run, rows: u64, saved_usd: f64, elapsed: Duration) -> Run {
+    entry.duration_ms = elapsed.as_millis() as u64;
+    entry.rows = Some(rows);
+    entry.actual_bytes = Some(0);
+    entry.cost_usd = Some(0.0);
+    entry.outcome = "cached".into();
+    entry.saved_usd = Some(saved_usd);
     entry
 }
 

@@ -3,6 +3,7 @@
 //! sinks (`sink`), and write the ledger entry (`ledger`). Engines are opened lazily, one per
 //! profile (`engines`), and closed (stopped on their servers) or detached on the way out.
 
+pub mod cached;
 pub mod engines;
 pub mod gate;
 pub mod ledger;

@@ -81,9 +81,9 @@ pub fn answer(s: &mut State, fx: Vec<Effect>, result: Result<Estimate, String>) 
 }
 
 /// What the local engine can do: priced like Athena, nothing to stop on a server.
-pub const PRICED: Caps = Caps { priced: true, bills: false, server_cancel: false, detachable: false, writable: false, named_queries: false };
+pub const PRICED: Caps = Caps { priced: true, bills: false, server_cancel: false, detachable: false, writable: false, named_queries: false, snapshots: false };
 /// What a PostgreSQL engine can do: not billed per byte.
-pub const UNPRICED: Caps = Caps { priced: false, bills: false, server_cancel: true, detachable: false, writable: false, named_queries: false };
+pub const UNPRICED: Caps = Caps { priced: false, bills: false, server_cancel: true, detachable: false, writable: false, named_queries: false, snapshots: false };
 
 /// `answer`, from an engine with `caps` (`None`: the engine did not open).
 pub fn answer_with(s: &mut State, fx: Vec<Effect>, result: Result<Estimate, String>, caps: Option<Caps>) -> Vec<Effect> {

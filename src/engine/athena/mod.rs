@@ -178,7 +178,7 @@ impl Engine for AthenaEngine {
     }
 
     fn caps(&self) -> Caps {
-        Caps { priced: true, bills: true, server_cancel: true, detachable: true, writable: !self.profile.read_only, named_queries: true }
+        Caps { priced: true, bills: true, server_cancel: true, detachable: true, writable: !self.profile.read_only, named_queries: true, snapshots: true }
     }
 
     fn placeholder_style(&self) -> PlaceholderStyle {

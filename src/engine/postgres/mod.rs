@@ -157,7 +157,7 @@ impl Engine for PostgresEngine {
 
     fn caps(&self) -> Caps {
         let writable = !self.profile.read_only;
-        Caps { priced: false, bills: false, server_cancel: true, detachable: false, writable, named_queries: false }
+        Caps { priced: false, bills: false, server_cancel: true, detachable: false, writable, named_queries: false, snapshots: false }
     }
 
     /// Waits for dropped queries to cancel their backends and roll back, then closes the

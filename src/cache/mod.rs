@@ -1,0 +1,13 @@
+//! The snapshot-keyed result cache: a result is kept (Arrow IPC under the XDG cache dir) under
+//! a key made of the engine, the catalog it read, the normalized SQL, the bound parameter
+//! values and the snapshot id of every table the estimate saw. So a hit is exactly "no input
+//! has changed": after an append the snapshot differs and the key misses. Queries that call
+//! a non-deterministic function (`now()`, `current_date`, `rand()`, …) or read a table
+//! without a snapshot are never cached. Entries are written atomically; a corrupt one is a
+//! miss; the least recently used go first when the store is over its size.
+
+pub mod key;
+pub mod store;
+
+pub use key::{Key, key};
+pub use store::{Entry, Hit, Stats, Store};

@@ -1,0 +1,119 @@
+//! The snapshot-keyed result cache, through the real binary: the second identical question is
+//! answered from the cache ($0, the ledger says what it saved), a new snapshot of a table it
+//! reads makes it miss, time travel to a fixed version always hits, `current_date` is never
+//! cached, a damaged entry is a miss (not an error), `--no-cache` runs fresh, and on Athena
+//! (moto) a hit never calls StartQueryExecution.
+
+mod common;
+
+use std::path::Path;
+
+use common::Home;
+use serde_json::Value;
+
+fn fresh_home(name: &str) -> Home {
+    Home::fresh(Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cache-{name}")))
+}
+
+fn run(home: &Home, args: &[&str]) -> (String, String) {
+    let out = home.cmd().env("XDG_CACHE_HOME", home.root.join("cache")).args(args).output().unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string());
+    assert!(out.status.success(), "fathom {args:?}: {stderr}");
+    (stdout, stderr)
+}
+
+fn ledger(home: &Home) -> Vec<Value> {
+    let text = std::fs::read_to_string(home.root.join("state/fathom/history.jsonl")).unwrap_or_default();
+    text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+#[test]
+fn the_local_engine_answers_repeats_from_the_cache_until_the_data_changes() {
+    let home = fresh_home("local");
+    run(&home, &["demo", "--scale", "small", "--as-of", common::AS_OF]);
+    let q = "SELECT meta_id, COUNT(*) AS n, SUM(adj_close) AS s FROM market_data.us_stocks_price WHERE trade_date >= DATE '2024-12-01' GROUP BY meta_id ORDER BY meta_id";
+    let (first, err) = run(&home, &["run", "--stats", "--format", "csv", q]);
+    assert!(!err.contains("cached"), "{err}");
+    let (second, err) = run(&home, &["run", "--stats", "--format", "csv", q]);
+    assert_eq!(first, second, "identical rows");
+    assert!(err.contains("cached (snapshot market_data.us_stocks_price@") && err.contains("· $0 · saved $"), "{err}");
+    let last = ledger(&home).pop().unwrap();
+    assert_eq!((last["outcome"].as_str(), last["cost_usd"].as_f64()), (Some("cached"), Some(0.0)), "{last}");
+    assert!(last["saved_usd"].as_f64().is_some_and(|s| s > 0.0), "{last}");
+    let (cost, _) = run(&home, &["history", "--cost"]);
+    assert!(cost.contains("saved $"), "{cost}");
+    // Spelled differently, the same question: still a hit.
+    let (_, err) = run(&home, &["run", "--stats", "--format", "csv", &q.to_lowercase().replace("date '", "DATE '")]);
+    assert!(err.contains("cached"), "{err}");
+    // --no-cache runs it.
+    let (_, err) = run(&home, &["run", "--stats", "--no-cache", "--format", "csv", q]);
+    assert!(!err.contains("cached"), "{err}");
+
+    // A damaged entry is a miss, not an error, and the run writes a good one again.
+    let dir = home.root.join("cache/fathom/results");
+    for e in std::fs::read_dir(&dir).unwrap().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "arrow")) {
+        std::fs::write(e.path(), b"damaged").unwrap();
+    }
+    let (again, err) = run(&home, &["run", "--stats", "--format", "csv", q]);
+    assert_eq!(again, first);
+    assert!(!err.contains("cached"), "{err}");
+    let (_, err) = run(&home, &["run", "--stats", "--format", "csv", q]);
+    assert!(err.contains("cached"), "{err}");
+
+    // current_date makes a question uncacheable.
+    let today = "SELECT COUNT(*) AS n FROM reference.tb_meta WHERE current_date > DATE '2000-01-01'";
+    run(&home, &["run", "--format", "csv", today]);
+    let (_, err) = run(&home, &["run", "--stats", "--format", "csv", today]);
+    assert!(!err.contains("cached"), "{err}");
+
+    // New data (a rebuilt lake: every table has new snapshots): the next run misses.
+    run(&home, &["demo", "--scale", "small", "--as-of", "2024-12-30", "--force"]);
+    let (changed, err) = run(&home, &["run", "--stats", "--format", "csv", q]);
+    assert!(!err.contains("cached"), "a new snapshot misses: {err}");
+    assert_ne!(changed, first, "and the answer reflects the new data");
+    let (stats, _) = run(&home, &["cache", "stats"]);
+    assert!(stats.contains("cached result(s)") && !stats.starts_with("0 "), "{stats}");
+    let (cleared, _) = run(&home, &["cache", "clear"]);
+    assert!(cleared.starts_with("removed "), "{cleared}");
+    let (stats, _) = run(&home, &["cache", "stats"]);
+    assert!(stats.starts_with("0 cached result(s)"), "{stats}");
+}
+
+#[test]
+fn time_travel_to_a_version_hits() {
+    let home = fresh_home("tt");
+    run(&home, &["demo", "--scale", "small", "--as-of", common::AS_OF]);
+    let est = common::estimate_json(&home, "SELECT COUNT(*) FROM market_data.us_stocks_price", &[]);
+    let snap = est["tables"][0]["snapshot_id"].as_i64().unwrap();
+    let tt = format!("SELECT COUNT(*) AS n FROM market_data.us_stocks_price FOR VERSION AS OF {snap}");
+    let (a, _) = run(&home, &["run", "--format", "csv", &tt]);
+    let (b, err) = run(&home, &["run", "--stats", "--format", "csv", &tt]);
+    assert_eq!(a, b);
+    assert!(err.contains(&format!("market_data.us_stocks_price@{snap}")), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn on_athena_a_hit_never_starts_a_query() {
+    let Some(moto) = common::aws::Moto::start() else { return };
+    let engine = moto.engine(&moto.profile(fathom::config::AthenaResults::Auto)).await;
+    let home = fresh_home("athena");
+    let dir = home.root.join("config/fathom");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), moto.profile_toml()).unwrap();
+    let started = async || engine.clients().athena.list_query_executions().send().await.unwrap().query_execution_ids().len();
+    let athena = |sql: &str| {
+        let out = home.cmd().env("XDG_CACHE_HOME", home.root.join("cache")).envs(moto.env()).args(["run", "--profile", "emu", "--stats", "--format", "csv", sql]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        (String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    moto.queue_result(&[("n", "integer", 10, 0)], &[vec![Some("7".into())]]);
+    let (a, _) = athena("SELECT 7 AS n");
+    let (b, err) = athena("SELECT 7 AS n");
+    assert_eq!((a.as_str(), b.as_str()), ("n\n7\n", "n\n7\n"), "identical batches");
+    assert!(err.contains("cached"), "{err}");
+    assert_eq!(started().await, 1, "one StartQueryExecution for two runs");
+    // current_date is never cached: each run starts a query.
+    athena("SELECT current_date AS d");
+    athena("SELECT current_date AS d");
+    assert_eq!(started().await, 3);
+}
