@@ -129,3 +129,17 @@ fn crosshair_on_an_empty_result_does_not_panic() {
     let screen = render(&mut s, 100, 30);
     assert!(screen.contains("no rows to chart"), "{screen}");
 }
+
+#[test]
+fn workbench_with_the_crosshair_120x36() {
+    let mut s = state(true);
+    with(&mut s, nav_batch(120).0);
+    press(&mut s, "f4");
+    press(&mut s, "x");
+    for _ in 0..4 {
+        press(&mut s, "L");
+    }
+    let screen = render(&mut s, 120, 36);
+    assert!(screen.contains("2024-02-19  total_value "), "{screen}");
+    insta::assert_snapshot!(screen);
+}
