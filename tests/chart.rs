@@ -224,9 +224,11 @@ fn kinds_from_the_command_line() {
 #[test]
 fn price_over_volume_shares_the_date_axis() {
     let sql = "SELECT p.trade_date, p.adj_close, p.volume FROM market_data.us_stocks_price p WHERE p.meta_id = 1 ORDER BY 1";
-    // Without a header: one pane of lines; volume dwarfs prices, so the legend says so.
+    // Without a header: one pane of lines; volume dwarfs prices, so it gets the right axis.
     let text = chart(&[sql, "--ascii", "--height", "24"]);
-    assert!(text.lines().next().unwrap().contains("scales differ"), "{text}");
+    assert!(text.lines().next().unwrap().contains("* adj_close  o volume (right axis)"), "{text}");
+    let right_labels: Vec<f64> = text.lines().skip(1).filter_map(|l| l.rsplit_once('+').map(|(_, r)| r.trim())).filter(|r| !r.is_empty() && !r.contains('-')).map(value).collect();
+    assert!(right_labels.len() >= 3 && right_labels.iter().any(|v| *v >= 1e5), "volume labels on the right: {right_labels:?}\n{text}");
     // With a stacked header: price above, volume bars below, one date axis.
     let dir = std::env::temp_dir().join(format!("fathom-chart-stack-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

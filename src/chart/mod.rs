@@ -131,6 +131,7 @@ pub fn draw(chart: &Chart, view: &ChartView, style: &ChartStyle, area: Rect, buf
             x_labels: last,
             bars: matches!(pane, PaneData::Bars(_)),
             cursor,
+            right_w: 0,
         };
         match pane {
             PaneData::Lines(s) | PaneData::Bars(s) => render::draw_pane(s, view, style, rect, &mut scratch, &opts)?,

@@ -44,11 +44,13 @@ pub struct PaneOpts {
     pub x_labels: bool,
     pub bars: bool,
     pub cursor: Option<f64>,
+    /// Room for labels right of the plot (a second y axis).
+    pub right_w: u16,
 }
 
 impl Default for PaneOpts {
     fn default() -> Self {
-        PaneOpts { x_full: None, min_label_w: 0, x_labels: true, bars: false, cursor: None }
+        PaneOpts { x_full: None, min_label_w: 0, x_labels: true, bars: false, cursor: None, right_w: 0 }
     }
 }
 
@@ -109,7 +111,7 @@ pub struct Frame {
 /// The plot rectangle right of the y labels, above the x axis (and its labels, if any).
 pub fn frame(area: Rect, y_ticks: &[(f64, String)], x: (f64, f64), x_kind: XKind, opts: &PaneOpts) -> Result<Frame, ChartError> {
     let label_w = (y_ticks.iter().map(|(_, l)| l.chars().count()).max().unwrap_or(1) as u16).max(opts.min_label_w);
-    let right_pad = 2;
+    let right_pad = if opts.right_w > 0 { opts.right_w + 1 } else { 2 };
     let plot_w = area.width.saturating_sub(label_w + 1 + right_pad);
     let plot_h = area.height.saturating_sub(if opts.x_labels { 3 } else { 2 });
     if plot_w < 8 || plot_h < 2 {
@@ -142,6 +144,16 @@ pub fn draw_pane(set: &SeriesSet, view: &ChartView, style: &ChartStyle, area: Re
     if opts.bars && view.mode != ViewMode::Log {
         (p.y.0, p.y.1) = (p.y.0.min(0.0), p.y.1.max(0.0));
     }
+    // Series far larger than the others go on a second y axis, on the right.
+    let split = if opts.bars { None } else { split_scales(&p, view) };
+    let right_y = split.as_ref().map(|(_, left, right)| {
+        p.y = *left;
+        *right
+    });
+    let right_ticks = right_y.map(|r| number_ticks(r.0, r.1, max_y_ticks(area), "")).unwrap_or_default();
+    let right_w = right_ticks.iter().map(|(_, l)| l.chars().count() as u16 + 1).max().unwrap_or(0);
+    let opts = &PaneOpts { right_w, ..*opts };
+    let on_right = |i: usize| split.as_ref().is_some_and(|(m, _, _)| m[i]);
     let suffix = if view.mode == ViewMode::Drawdown { "%" } else { "" };
     let y_ticks = if view.mode == ViewMode::Log {
         log_ticks(p.y.0, p.y.1, max_y_ticks(area))
@@ -154,11 +166,13 @@ pub fn draw_pane(set: &SeriesSet, view: &ChartView, style: &ChartStyle, area: Re
     let mut grid = DotGrid::new(style.glyphs, plot_w, plot_h);
     let (dw, dh) = grid.size();
     let (dx, dy) = style.glyphs.dots();
-    let (x_cols, y_rows, ends, cursor_col) = {
+    let (x_cols, y_rows, ends, cursor_col, right_rows) = {
         let root = DotBackend { grid: &mut grid }.into_drawing_area();
-        let chart = on_axes(&root, p.x, p.y, dw, dh);
+        let left_chart = on_axes(&root, p.x, p.y, dw, dh);
+        let right_chart = on_axes(&root, p.x, right_y.unwrap_or(p.y), dw, dh);
         let mut ends = Vec::new();
         for (i, s) in p.series.iter().enumerate() {
+            let chart = if on_right(i) { &right_chart } else { &left_chart };
             let keep = lttb(&s.xs, &s.ys, dw as usize);
             let points: Vec<(f64, f64)> = keep.iter().map(|&k| (s.xs[k], s.ys[k])).collect();
             let shape = ShapeStyle::from(&pen(i));
@@ -175,6 +189,11 @@ pub fn draw_pane(set: &SeriesSet, view: &ChartView, style: &ChartStyle, area: Re
                 ends.push(chart.map_coordinate(last));
             }
         }
+        let chart = &left_chart;
+        let right_rows: Vec<(u16, &str)> = right_ticks
+            .iter()
+            .map(|(y, l)| (clamp_cell(right_chart.map_coordinate(&(p.x.0, *y)).1, dy, plot_h), l.as_str()))
+            .collect();
         let x_cols: Vec<(u16, &str)> = x_ticks
             .iter()
             .map(|(x, l)| (clamp_cell(chart.map_coordinate(&(*x, p.y.0)).0, dx, plot_w), l.as_str()))
@@ -184,12 +203,15 @@ pub fn draw_pane(set: &SeriesSet, view: &ChartView, style: &ChartStyle, area: Re
             .map(|(y, l)| (clamp_cell(chart.map_coordinate(&(p.x.0, *y)).1, dy, plot_h), l.as_str()))
             .collect();
         let cursor_col = opts.cursor.map(|c| clamp_cell(chart.map_coordinate(&(c, p.y.0)).0, dx, plot_w));
-        (x_cols, y_rows, ends, cursor_col)
+        (x_cols, y_rows, ends, cursor_col, right_rows)
     };
 
     let axis = style.axis.map(|c| Style::default().fg(c)).unwrap_or_default();
     let ascii = style.glyphs == GlyphMode::Ascii;
     draw_axes(buf, area, plot, &x_cols, &y_rows, ascii, axis, opts.x_labels);
+    if split.is_some() {
+        draw_right_axis(buf, plot, &right_rows, ascii, axis);
+    }
     if let Some(col) = cursor_col {
         draw_cursor(buf, plot, col, ascii, axis);
     }
@@ -202,8 +224,49 @@ pub fn draw_pane(set: &SeriesSet, view: &ChartView, style: &ChartStyle, area: Re
         }
     }
     let step = y_ticks.get(1).zip(y_ticks.first()).map(|(b, a)| (b.0 - a.0).abs()).unwrap_or(1.0);
-    draw_legend(buf, area, set, &p, view, style, step);
+    let right: Vec<bool> = (0..p.series.len()).map(on_right).collect();
+    draw_legend(buf, area, set, &p, view, style, step, &right);
     Ok(())
+}
+
+/// The second y axis: a rule right of the plot with its ticks and labels.
+fn draw_right_axis(buf: &mut Buffer, plot: Rect, rows: &[(u16, &str)], ascii: bool, axis: Style) {
+    let (vert, tick, corner) = if ascii { ("|", "+", "+") } else { ("│", "├", "┘") };
+    let col = plot.x + plot.width;
+    for row in plot.y..plot.y + plot.height {
+        buf.set_string(col, row, vert, axis);
+    }
+    buf.set_string(col, plot.y + plot.height, corner, axis);
+    let mut last = None;
+    for (row, label) in rows {
+        if last == Some(*row) {
+            continue;
+        }
+        last = Some(*row);
+        buf.set_string(col, plot.y + row, tick, axis);
+        buf.set_string(col + 1, plot.y + row, label, axis);
+    }
+}
+
+/// In the raw view, series whose sizes differ `SCALE_RATIO` times or more: which go right
+/// (the large ones, above the geometric middle of the sizes), and the left and right ranges.
+fn split_scales(p: &Prepared, view: &ChartView) -> Option<(Vec<bool>, (f64, f64), (f64, f64))> {
+    if view.mode != ViewMode::Raw || p.series.len() < 2 {
+        return None;
+    }
+    let sizes: Vec<f64> = p.series.iter().map(|s| s.ys.iter().fold(0f64, |m, y| m.max(y.abs()))).collect();
+    let (small, big) = sizes.iter().fold((f64::MAX, 0f64), |(a, b), v| (a.min(*v), b.max(*v)));
+    if small <= 0.0 || big / small < SCALE_RATIO {
+        return None;
+    }
+    let middle = (small * big).sqrt();
+    let right: Vec<bool> = sizes.iter().map(|v| *v > middle).collect();
+    let range = |side: bool| {
+        let ys = p.series.iter().zip(&right).filter(|(_, r)| **r == side).flat_map(|(s, _)| s.ys.iter().copied());
+        let (lo, hi) = ys.fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
+        if hi > lo { (lo, hi) } else { (lo - (lo.abs() * 0.05).max(1.0), hi + (hi.abs() * 0.05).max(1.0)) }
+    };
+    Some((right.clone(), range(false), range(true)))
 }
 
 /// The crosshair: a vertical rule through the plot at `col`, under the drawn dots.
@@ -277,7 +340,8 @@ pub fn x_label(kind: XKind, x: f64) -> String {
 }
 
 /// Row 0: a marker and name per series (with last/min/max for a lone series), and the view.
-fn draw_legend(buf: &mut Buffer, area: Rect, set: &SeriesSet, p: &Prepared, view: &ChartView, style: &ChartStyle, step: f64) {
+#[allow(clippy::too_many_arguments)]
+fn draw_legend(buf: &mut Buffer, area: Rect, set: &SeriesSet, p: &Prepared, view: &ChartView, style: &ChartStyle, step: f64, right: &[bool]) {
     let scale = p.y.0.abs().max(p.y.1.abs());
     let shown = |y: f64| -> String {
         let (v, step, scale) = if view.mode == ViewMode::Log {
@@ -293,6 +357,9 @@ fn draw_legend(buf: &mut Buffer, area: Rect, set: &SeriesSet, p: &Prepared, view
     for (i, s) in p.series.iter().enumerate() {
         let color = style.color(i).map(|c| Style::default().fg(c)).unwrap_or_default();
         let mut text = format!("{} {}", ChartStyle::marker(i), s.name);
+        if right.get(i).copied().unwrap_or(false) {
+            text.push_str(" (right axis)");
+        }
         if p.series.len() == 1 {
             let at = |pick: fn(f64, f64) -> bool| {
                 let mut best = 0;
@@ -332,7 +399,7 @@ fn draw_legend(buf: &mut Buffer, area: Rect, set: &SeriesSet, p: &Prepared, view
         ViewMode::Log => "log scale".to_string(),
         ViewMode::Drawdown => "drawdown from peak, %".to_string(),
     };
-    if let Some(note) = scale_note(p, view) {
+    if let Some(note) = scale_note(p, view).filter(|_| !right.contains(&true)) {
         tag = if tag.is_empty() { note } else { format!("{tag}, {note}") };
     }
     if view.is_zoomed() {

@@ -290,3 +290,13 @@ fn histogram_of_returns_and_of_a_constant() {
     assert!(out.starts_with("histogram of v: all 30 values are 7") && out.contains("one bar"), "{out}");
     assert_eq!(out.lines().filter(|l| l.contains('#')).count(), 10 - 3, "one full-height bar\n{out}");
 }
+
+#[test]
+fn very_different_scales_get_a_right_axis() {
+    let out = text(&price_volume(), "", ChartView::default(), GlyphMode::Ascii, 80, 18);
+    assert!(out.starts_with("* adj_close  o volume (right axis)"), "{out}");
+    insta::assert_snapshot!(out);
+    // Rebased, they share one scale again.
+    let out = text(&price_volume(), "", ChartView::with_mode(ViewMode::Rebased), GlyphMode::Ascii, 80, 18);
+    assert!(!out.contains("right axis"), "{out}");
+}
