@@ -227,7 +227,7 @@ fn price_over_volume_shares_the_date_axis() {
     // Without a header: one pane of lines; volume dwarfs prices, so it gets the right axis.
     let text = chart(&[sql, "--ascii", "--height", "24"]);
     assert!(text.lines().next().unwrap().contains("* adj_close  o volume (right axis)"), "{text}");
-    let right_labels: Vec<f64> = text.lines().skip(1).filter_map(|l| l.rsplit_once('+').map(|(_, r)| r.trim())).filter(|r| !r.is_empty() && !r.contains('-')).map(value).collect();
+    let right_labels: Vec<f64> = text.lines().skip(1).filter_map(|l| l.rsplit_once('+').map(|(_, r)| r.trim())).filter(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_digit() || ".kMB".contains(c))).map(value).collect();
     assert!(right_labels.len() >= 3 && right_labels.iter().any(|v| *v >= 1e5), "volume labels on the right: {right_labels:?}\n{text}");
     // With a stacked header: price above, volume bars below, one date axis.
     let dir = std::env::temp_dir().join(format!("fathom-chart-stack-{}", std::process::id()));

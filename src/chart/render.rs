@@ -248,9 +248,12 @@ fn draw_right_axis(buf: &mut Buffer, plot: Rect, rows: &[(u16, &str)], ascii: bo
     }
 }
 
+/// Which series go on the right axis, and the left and right y ranges.
+type Split = (Vec<bool>, (f64, f64), (f64, f64));
+
 /// In the raw view, series whose sizes differ `SCALE_RATIO` times or more: which go right
 /// (the large ones, above the geometric middle of the sizes), and the left and right ranges.
-fn split_scales(p: &Prepared, view: &ChartView) -> Option<(Vec<bool>, (f64, f64), (f64, f64))> {
+fn split_scales(p: &Prepared, view: &ChartView) -> Option<Split> {
     if view.mode != ViewMode::Raw || p.series.len() < 2 {
         return None;
     }
