@@ -61,8 +61,12 @@ fn crosshair_and_grid_row_follow_each_other() {
     press(&mut s, "j");
     press(&mut s, "down");
     assert_eq!((grid_row(&s), s.chart_cursor), (25, Some(25)), "the crosshair follows the grid row");
+    press(&mut s, "+");
+    press(&mut s, "+");
+    assert_eq!(s.chart_view.window, (0.375, 0.625), "zoomed in on the middle");
     press(&mut s, "G");
     assert_eq!(s.chart_cursor, Some(199));
+    assert_eq!(s.chart_view.window, (0.75, 1.0), "the view pans to keep the crosshair in sight");
     press(&mut s, "l");
     assert_eq!(s.chart_cursor, Some(199), "stops at the last point");
     press(&mut s, "x");

@@ -74,6 +74,7 @@ fn move_by(s: &mut State, by: isize) {
     }
     let at = s.chart_cursor.map(|c| c.saturating_add_signed(by).min(last)).unwrap_or(0);
     s.chart_cursor = Some(at);
+    s.chart_view = keep_in_window(s.chart_view, &cache.stops, at);
     let Some(row) = cache.row_of_stop(at) else { return };
     let height = areas(s).grid_rows().max(1);
     if let Some(RunState::Ready(rs)) = s.tabs.get_mut(s.active).map(|t| &mut t.run) {
@@ -90,6 +91,20 @@ fn move_by(s: &mut State, by: isize) {
     }
 }
 
+/// The view panned so stop `at` is inside its window (centred when it had left it).
+fn keep_in_window(view: ChartView, stops: &[f64], at: usize) -> ChartView {
+    let (Some(lo), Some(hi), Some(x)) = (stops.first(), stops.last(), stops.get(at)) else { return view };
+    if hi <= lo {
+        return view;
+    }
+    let f = (x - lo) / (hi - lo);
+    let (a, b) = view.window;
+    if f >= a && f <= b {
+        return view;
+    }
+    view.pan((f - (a + b) / 2.0) / (b - a))
+}
+
 /// With the crosshair on, puts it on the x of the grid's selected row.
 pub fn follow_grid(s: &mut State) {
     if s.chart_cursor.is_none() {
@@ -97,8 +112,11 @@ pub fn follow_grid(s: &mut State) {
     }
     let Some(RunState::Ready(rs)) = s.tab().map(|t| &t.run) else { return };
     let row = rs.source_row(rs.row);
-    if let Some(stop) = s.chart_cache.as_ref().and_then(|c| c.stop_of_row(row)) {
+    if let Some(cache) = &s.chart_cache
+        && let Some(stop) = cache.stop_of_row(row)
+    {
         s.chart_cursor = Some(stop);
+        s.chart_view = keep_in_window(s.chart_view, &cache.stops, stop);
     }
 }
 
