@@ -4,7 +4,7 @@
 
 use super::candle;
 use super::error::ChartError;
-use super::render::{prepare_in, x_label};
+use super::render::{x_extent, x_label};
 use super::series::{SeriesSet, XKind};
 use super::view::{ChartView, ViewMode};
 use super::{Chart, PaneData, x_full};
@@ -60,9 +60,11 @@ pub fn readout(chart: &Chart, view: &ChartView, x: f64) -> Result<String, ChartE
     Ok(format!("{}  {}", x_label(kind, x), parts.join("  ")))
 }
 
-/// `name value` per series at or before `x` (with the view's value when not raw).
+/// `name value` per series at or before `x` (with the view's value when not raw), read from
+/// the series itself: no pass over the data but the drawdown's peak since the window's start.
 fn series_values(set: &SeriesSet, view: &ChartView, full: Option<(f64, f64)>, x: f64) -> Result<Vec<String>, ChartError> {
-    let shown = if view.mode == ViewMode::Raw { None } else { Some(prepare_in(set, view, full)?) };
+    let (lo, hi) = full.unwrap_or_else(|| x_extent(set));
+    let (vlo, _) = view.visible(lo, hi);
     let mut out = Vec::new();
     for s in &set.series {
         let i = s.xs.partition_point(|v| *v <= x);
@@ -72,20 +74,18 @@ fn series_values(set: &SeriesSet, view: &ChartView, full: Option<(f64, f64)>, x:
         }
         let raw = s.ys[i - 1];
         let mut text = format!("{} {}", s.name, number(raw));
-        if let Some(p) = &shown {
-            let seen = p.series.iter().find(|t| t.name == s.name).and_then(|t| {
-                let j = t.xs.partition_point(|v| *v <= x);
-                (j > 0).then(|| t.ys[j - 1])
-            });
-            if let Some(v) = seen {
-                let v = match view.mode {
-                    ViewMode::Log => format!("log10 {v:.4}"),
-                    ViewMode::Drawdown => format!("drawdown {v:.2}%"),
-                    ViewMode::Rebased => format!("rebased {v:.2}"),
-                    ViewMode::Raw => number(v),
-                };
-                text.push_str(&format!(" ({v})"));
+        let from = s.xs.partition_point(|v| *v < vlo);
+        let seen = (from < i).then(|| match view.mode {
+            ViewMode::Raw => None,
+            ViewMode::Rebased => (s.ys[from] > 0.0).then(|| format!("rebased {:.2}", raw / s.ys[from] * 100.0)),
+            ViewMode::Log => (raw > 0.0).then(|| format!("log10 {:.4}", raw.log10())),
+            ViewMode::Drawdown => {
+                let peak = s.ys[from..i].iter().copied().fold(f64::MIN, f64::max);
+                (peak > 0.0).then(|| format!("drawdown {:.2}%", (raw / peak - 1.0) * 100.0))
             }
+        });
+        if let Some(Some(v)) = seen {
+            text.push_str(&format!(" ({v})"));
         }
         out.push(text);
     }

@@ -62,11 +62,14 @@ pub fn x_extent(set: &SeriesSet) -> (f64, f64) {
 
 /// Cuts the series to the view's window and applies its mode.
 pub fn prepare(set: &SeriesSet, view: &ChartView) -> Result<Prepared, ChartError> {
-    prepare_in(set, view, None)
+    prepare_in(set, view, None, usize::MAX)
 }
 
-/// `prepare` with the full x range given (stacked panes share one).
-pub fn prepare_in(set: &SeriesSet, view: &ChartView, x_full: Option<(f64, f64)>) -> Result<Prepared, ChartError> {
+/// `prepare` with the full x range given (stacked panes share one). A window of more than
+/// `max_points` points is first cut to each bucket's lowest and highest point (and the
+/// first and last), so a frame costs one pass over the window and no copy of it; the
+/// extremes, the first point (rebased) and the last stay exact. Drawdown needs every point.
+pub fn prepare_in(set: &SeriesSet, view: &ChartView, x_full: Option<(f64, f64)>, max_points: usize) -> Result<Prepared, ChartError> {
     let (lo, hi) = x_full.unwrap_or_else(|| x_extent(set));
     let (vlo, vhi) = view.visible(lo, hi);
     let mut series = Vec::new();
@@ -76,8 +79,14 @@ pub fn prepare_in(set: &SeriesSet, view: &ChartView, x_full: Option<(f64, f64)>)
         if from >= to {
             continue;
         }
-        let ys = transform(view.mode, &s.name, &s.ys[from..to])?;
-        series.push(Series { name: s.name.clone(), xs: s.xs[from..to].to_vec(), ys });
+        let (xs, ys) = (&s.xs[from..to], &s.ys[from..to]);
+        let (xs, ys) = if xs.len() > max_points.max(4) && view.mode != ViewMode::Drawdown {
+            let keep = min_max_buckets(ys, max_points.max(4) / 2);
+            (keep.iter().map(|&k| xs[k]).collect(), transform(view.mode, &s.name, &keep.iter().map(|&k| ys[k]).collect::<Vec<_>>())?)
+        } else {
+            (xs.to_vec(), transform(view.mode, &s.name, ys)?)
+        };
+        series.push(Series { name: s.name.clone(), xs, ys });
     }
     if series.is_empty() {
         return Err(ChartError::EmptyWindow);
@@ -95,6 +104,30 @@ pub fn prepare_in(set: &SeriesSet, view: &ChartView, x_full: Option<(f64, f64)>)
     }
     let since = series.iter().filter_map(|s| s.xs.first().copied()).fold(f64::MAX, f64::min);
     Ok(Prepared { series, x: (x0, x1), y: (y0, y1), since })
+}
+
+/// Indices of the first and last point and of each bucket's lowest and highest, in order.
+pub fn min_max_buckets(ys: &[f64], buckets: usize) -> Vec<usize> {
+    let n = ys.len();
+    let size = n.div_ceil(buckets.max(1)).max(1);
+    let mut keep = Vec::with_capacity(2 * buckets + 2);
+    keep.push(0);
+    for start in (0..n).step_by(size) {
+        let end = (start + size).min(n);
+        let (mut lo, mut hi) = (start, start);
+        for k in start..end {
+            if ys[k] < ys[lo] {
+                lo = k;
+            }
+            if ys[k] > ys[hi] {
+                hi = k;
+            }
+        }
+        keep.extend(if lo <= hi { [lo, hi] } else { [hi, lo] });
+    }
+    keep.push(n - 1);
+    keep.dedup();
+    keep
 }
 
 /// Draws `set` as `view` shows it into `area` of `buf`.
@@ -140,7 +173,9 @@ pub fn draw_pane(set: &SeriesSet, view: &ChartView, style: &ChartStyle, area: Re
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT.min(6) {
         return Err(ChartError::TooSmall { width: area.width, height: area.height, min_width: MIN_WIDTH, min_height: MIN_HEIGHT });
     }
-    let mut p = prepare_in(set, view, opts.x_full)?;
+    // Four points a horizontal dot keep every column's extremes for LTTB to choose from.
+    let dots_w = usize::from(area.width) * usize::from(style.glyphs.dots().0);
+    let mut p = prepare_in(set, view, opts.x_full, dots_w * 4)?;
     if opts.bars && view.mode != ViewMode::Log {
         (p.y.0, p.y.1) = (p.y.0.min(0.0), p.y.1.max(0.0));
     }

@@ -300,3 +300,25 @@ fn very_different_scales_get_a_right_axis() {
     let out = text(&price_volume(), "", ChartView::with_mode(ViewMode::Rebased), GlyphMode::Ascii, 80, 18);
     assert!(!out.contains("right axis"), "{out}");
 }
+
+#[test]
+fn long_windows_are_cut_to_bucket_extremes_that_keep_first_last_min_and_max() {
+    let n = 100_000;
+    let values = walk(4, n, 100.0, 0.0001);
+    let d: Vec<i32> = (0..n as i32).collect();
+    let b = batch(vec![("d", Arc::new(Date32Array::from(d))), ("v", Arc::new(Float64Array::from(values.clone())))]);
+    let set = series::extract(&[b], &ChartSpec::default()).unwrap();
+    for mode in [ViewMode::Raw, ViewMode::Rebased, ViewMode::Log] {
+        let view = ChartView::with_mode(mode);
+        let full = render::prepare(&set, &view).unwrap();
+        let cut = render::prepare_in(&set, &view, None, 1_000).unwrap();
+        let (f, c) = (&full.series[0], &cut.series[0]);
+        assert!(c.ys.len() <= 1_002 && c.ys.len() >= 500, "{}", c.ys.len());
+        let ext = |v: &[f64]| v.iter().fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(*y), b.max(*y)));
+        assert_eq!(ext(&f.ys), ext(&c.ys), "{mode:?}");
+        assert_eq!((f.ys[0], f.ys[f.ys.len() - 1]), (c.ys[0], c.ys[c.ys.len() - 1]), "{mode:?}");
+        assert!(c.xs.windows(2).all(|w| w[0] < w[1]), "in x order");
+    }
+    assert_eq!(render::min_max_buckets(&[3.0, 1.0, 2.0, 5.0, 4.0], 2), vec![0, 1, 3, 4], "each bucket: its low and high");
+    assert_eq!(render::min_max_buckets(&[1.0], 4), vec![0]);
+}
