@@ -11,7 +11,7 @@ use ratatui::style::Style;
 
 use super::error::ChartError;
 use super::render::{PaneOpts, draw_axes, max_y_ticks};
-use super::series::{find_column, floats};
+use super::series::{find_column, floats, is_key_like};
 use super::spec::ChartSpec;
 use super::style::{ChartStyle, GlyphMode};
 use super::ticks::{format_value, nice_step, number_ticks};
@@ -40,10 +40,8 @@ pub fn extract(batches: &[RecordBatch], spec: &ChartSpec) -> Result<Values, Char
             }
             i
         }
-        None => schema
-            .fields()
-            .iter()
-            .position(|f| f.data_type().is_numeric() && !(f.data_type().is_integer() && f.name().to_ascii_lowercase().ends_with("_id")))
+        None => (0..schema.fields().len())
+            .find(|&i| schema.field(i).data_type().is_numeric() && !is_key_like(&schema, i))
             .ok_or_else(|| ChartError::NoNumericColumn { columns: super::series::column_list(&schema) })?,
     };
     let mut values = Vec::new();

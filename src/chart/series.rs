@@ -180,7 +180,7 @@ fn y_columns(
 }
 
 /// Integer columns named `id` or `*_id` are keys, not values: never a default series.
-fn is_key_like(schema: &SchemaRef, i: usize) -> bool {
+pub fn is_key_like(schema: &SchemaRef, i: usize) -> bool {
     let f = schema.field(i);
     let name = f.name().to_ascii_lowercase();
     f.data_type().is_integer() && (name == "id" || name.ends_with("_id"))
