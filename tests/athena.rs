@@ -453,6 +453,7 @@ async fn the_workbench_executor_on_an_athena_profile() {
         given: vec![],
         row_cap: 100,
         estimate: None,
+        cached: false,
     });
     let mut states = Vec::new();
     loop {

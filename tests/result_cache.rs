@@ -117,3 +117,59 @@ async fn on_athena_a_hit_never_starts_a_query() {
     athena("SELECT current_date AS d");
     assert_eq!(started().await, 3);
 }
+
+/// The workbench: once a result is cached, its estimate says so, the run starts without a
+/// question (it costs nothing) and is answered from the cache; the ledger records the hit.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_workbench_answers_a_repeat_from_the_cache() {
+    use fathom::tui::executor::Executor;
+    use fathom::tui::state::{Action, Effect, EstimateFor, EstimatePurpose};
+    let home = fresh_home("tui");
+    run(&home, &["demo", "--scale", "small", "--as-of", common::AS_OF]);
+    // SAFETY: set before the executor's tasks start; no other test of this binary reads it.
+    unsafe { std::env::set_var("XDG_CACHE_HOME", home.root.join("cache")) };
+    let paths = fathom::config::Paths {
+        config_file: home.root.join("config/fathom/config.toml"),
+        data_dir: home.root.join("data/fathom"),
+        state_dir: home.root.join("state/fathom"),
+    };
+    let config = fathom::config::Config::load(None, paths).unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut exec = Executor::new(std::sync::Arc::new(config), tx);
+    let sql = "SELECT ticker, name FROM reference.tb_meta ORDER BY meta_id";
+    let key = EstimateFor { profile: "local".into(), sql: sql.into(), given: vec![] };
+    let next = async |rx: &mut tokio::sync::mpsc::UnboundedReceiver<Action>| {
+        tokio::time::timeout(std::time::Duration::from_secs(120), rx.recv()).await.expect("an action").unwrap()
+    };
+    let mut outputs = Vec::new();
+    for (id, cached_before) in [(1, false), (2, true)] {
+        exec.run(Effect::Estimate { tab: 1, key: key.clone(), decls: vec![], purpose: EstimatePurpose::PreRun { run: id } });
+        let cached = loop {
+            if let Action::EstimateDone { cached, result, .. } = next(&mut rx).await {
+                assert!(result.is_ok());
+                break cached;
+            }
+        };
+        assert_eq!(cached, cached_before, "run {id}: the estimate knows whether the cache has it");
+        exec.run(Effect::RunQuery { id, profile: "local".into(), sql: sql.into(), decls: vec![], given: vec![], row_cap: 1000, estimate: None, cached });
+        let out = loop {
+            match next(&mut rx).await {
+                Action::QueryDone { id: done, result } if done == id => break result.unwrap(),
+                _ => {}
+            }
+        };
+        outputs.push(out);
+    }
+    assert_eq!(outputs[0].batch, outputs[1].batch, "the same rows");
+    assert_eq!(outputs[1].actual.map(|a| a.cost_usd), Some(0.0), "nothing read the second time");
+    let mut runs = Vec::new();
+    for _ in 0..100 {
+        runs = fathom::history::read(&home.root.join("state/fathom"), None).unwrap();
+        if runs.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let outcomes: Vec<&str> = runs.iter().map(|r| r.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["ok", "cached"], "{runs:?}");
+}

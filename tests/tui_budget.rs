@@ -181,3 +181,24 @@ fn cancel_while_the_price_is_checked_runs_nothing() {
     assert_eq!(runs(&answer(&mut s, second, Ok(cheap))).len(), 1);
     let _ = update(&mut s, Action::Tick);
 }
+
+#[test]
+fn a_cached_answer_runs_at_once_for_nothing() {
+    let (mut s, fx) = typed_and_run("SELECT * FROM market_data.us_stocks_price");
+    let dear = estimate(&[("market_data.us_stocks_price", 30 * GIB)], &s.budget);
+    assert!(dear.cost_usd > 0.10, "above confirm_above_usd");
+    let mut out = Vec::new();
+    for e in fx {
+        match e {
+            Effect::Estimate { tab, key, purpose: purpose @ EstimatePurpose::PreRun { .. }, .. } => {
+                let caps = Some(tui_common::PRICED);
+                out.extend(update(&mut s, Action::EstimateDone { tab, key, purpose, result: Ok(dear.clone()), caps, cached: true }));
+            }
+            other => out.push(other),
+        }
+    }
+    assert!(s.overlay.is_none(), "no question for a cached answer");
+    let started: Vec<(Option<Priced>, bool)> =
+        out.iter().filter_map(|e| if let Effect::RunQuery { estimate, cached, .. } = e { Some((*estimate, *cached)) } else { None }).collect();
+    assert_eq!(started, vec![(Some(Priced { bytes: 0, cost_usd: 0.0 }), true)]);
+}

@@ -87,6 +87,12 @@ impl Store {
         }
     }
 
+    /// True when an entry for `key` is there (it may still prove damaged when read).
+    pub fn contains(&self, key: &Key) -> bool {
+        let (data, meta) = self.paths(key);
+        data.is_file() && meta.is_file()
+    }
+
     /// A writer for the result of `key`; nothing is visible until `commit`.
     pub fn writer(&self, key: &Key, schema: &SchemaRef) -> Option<Writer> {
         std::fs::create_dir_all(&self.dir).ok()?;

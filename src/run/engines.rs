@@ -32,6 +32,11 @@ impl Engines {
         &self.config
     }
 
+    /// The result cache of this configuration.
+    pub fn cache(&self) -> crate::cache::Store {
+        crate::cache::Store::new(self.config.paths.cache_dir(), self.config.cache.max_mb)
+    }
+
     fn slot(&self, profile: &str) -> Slot {
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         slots.entry(profile.to_string()).or_default().clone()

@@ -51,9 +51,15 @@ struct Entry {
     written: AtomicBool,
     /// The server's id for the query, as its progress reports it.
     query_id: Mutex<Option<String>>,
+    /// Answered from the result cache, saving this much.
+    saved_usd: Mutex<Option<f64>>,
 }
 
 impl Entry {
+    fn cached(&self, saved_usd: f64) {
+        *self.saved_usd.lock().unwrap_or_else(|e| e.into_inner()) = Some(saved_usd);
+    }
+
     /// Writes the ledger entry if nobody has yet.
     fn write(&self, state_dir: &Path, end: impl FnOnce(Run) -> Run) -> bool {
         if self.written.swap(true, Ordering::SeqCst) {
@@ -137,20 +143,43 @@ impl Executor {
         let (tx, engines, state_dir) = (&self.tx, &self.engines, self.state_dir.as_path());
         let engine_of = |profile: &str| engines.config().profile(Some(profile)).map(|(_, p)| p.engine_name()).unwrap_or("?");
         match effect {
-            Effect::RunQuery { id, profile, sql, decls, given, row_cap, estimate } => {
+            Effect::RunQuery { id, profile, sql, decls, given, row_cap, estimate, cached } => {
                 let info = RunInfo { time: chrono::Utc::now(), profile: &profile, engine: engine_of(&profile), sql: &sql, given: &given, estimate };
                 let entry = self.begin(info);
                 let engines = engines.clone();
                 let progress = progress_to(tx.clone(), id, entry.clone());
+                let slot = entry.clone();
                 let query = async move {
                     crate::run::injected_panic("query");
                     let engine = engines.get(&profile).await?;
+                    let (budget, store) = (engines.budget(&profile), engines.cache());
+                    let key = match engines.config().profile(Some(&profile)) {
+                        Ok((_, p)) => {
+                            let prepared = crate::run::prepare(engine.as_ref(), &sql, &decls, &given, &budget).await.map_err(|e| e.to_string())?;
+                            crate::run::cached::cache_key(engine.caps(), p, &prepared).ok()
+                        }
+                        Err(_) => None,
+                    };
+                    if let Some(hit) = key.as_ref().and_then(|k| store.get(k)) {
+                        slot.cached(hit.entry.cost_usd);
+                        let started = Instant::now();
+                        let batch = arrow::compute::concat_batches(&hit.schema, &hit.batches).map_err(|e| e.to_string())?;
+                        let rows = batch.num_rows() as u64;
+                        let out = QueryOutput::new(batch, false, started.elapsed()).with_costs(Some(Priced { bytes: 0, cost_usd: 0.0 }), estimate);
+                        return Ok(out.with_total(rows));
+                    }
+                    if cached {
+                        return Err("the cached result this run was started from is gone (evicted or damaged); run it again to see its price".into());
+                    }
                     let bound = bind(&sql, &decls, &given, engine.placeholder_style()).map_err(|e| e.to_string())?;
                     let stream = crate::run::start(engine.as_ref(), &bound, progress).await.map_err(|e| e.to_string())?;
-                    collect(stream, row_cap, engines.budget(&profile).price_per_tb_usd).await.map(|out| {
-                        let actual = out.actual;
-                        out.with_costs(actual, estimate)
-                    })
+                    let writer = key.as_ref().and_then(|k| store.writer(k, &stream.schema));
+                    let (out, writer) = collect_into(stream, row_cap, budget.price_per_tb_usd, writer).await?;
+                    if let Some(w) = writer {
+                        w.commit(out.actual.map(|a| a.cost_usd).filter(|c| *c > 0.0).or(estimate.map(|e| e.cost_usd)).unwrap_or(0.0));
+                    }
+                    let actual = out.actual;
+                    Ok(out.with_costs(actual, estimate))
                 };
                 self.supervise(id, entry, query);
             }
@@ -159,7 +188,7 @@ impl Executor {
                 let mut run = ledger::begin(info);
                 run.outcome = "attached".into();
                 run.query_id = Some(query_id.clone());
-                let entry = Arc::new(Entry { run, started: Instant::now(), written: AtomicBool::new(false), query_id: Mutex::new(Some(query_id.clone())) });
+                let entry = Arc::new(Entry { run, started: Instant::now(), written: AtomicBool::new(false), query_id: Mutex::new(Some(query_id.clone())), saved_usd: Mutex::new(None) });
                 let engines = engines.clone();
                 let progress = progress_to(tx.clone(), id, entry.clone());
                 let query = async move {
@@ -185,8 +214,8 @@ impl Executor {
             Effect::Estimate { tab, key, decls, purpose } => {
                 let (engines, tx) = (engines.clone(), tx.clone());
                 let task = tokio::spawn(async move {
-                    let (result, caps) = estimate(&engines, &key, &decls).await;
-                    let _ = tx.send(Action::EstimateDone { tab, key, purpose, result, caps });
+                    let (result, caps, cached) = estimate(&engines, &key, &decls).await;
+                    let _ = tx.send(Action::EstimateDone { tab, key, purpose, result, caps, cached });
                 });
                 if purpose == EstimatePurpose::Live
                     && let Some(old) = self.live.insert(tab, task.abort_handle())
@@ -203,7 +232,7 @@ impl Executor {
     }
 
     fn begin(&self, info: RunInfo<'_>) -> Arc<Entry> {
-        Arc::new(Entry { run: ledger::begin(info), started: Instant::now(), written: AtomicBool::new(false), query_id: Mutex::new(None) })
+        Arc::new(Entry { run: ledger::begin(info), started: Instant::now(), written: AtomicBool::new(false), query_id: Mutex::new(None), saved_usd: Mutex::new(None) })
     }
 
     /// Runs `query` on its own task under a supervisor that reports its end (a panic as a
@@ -223,7 +252,10 @@ impl Executor {
                 Err(e) => Err(panicked(e)),
             };
             let written = match &result {
-                Ok(out) => entry.write(&dir, |r| ledger::finished(r, out.batch.num_rows() as u64, out.actual, elapsed())),
+                Ok(out) => match *entry.saved_usd.lock().unwrap_or_else(|e| e.into_inner()) {
+                    Some(saved) => entry.write(&dir, |r| ledger::cached(r, out.total, saved, elapsed())),
+                    None => entry.write(&dir, |r| ledger::finished(r, out.total, out.actual, elapsed())),
+                },
                 Err(e) => entry.write(&dir, |r| ledger::failed(r, e, elapsed())),
             };
             if written {
@@ -270,9 +302,20 @@ fn progress_to(tx: UnboundedSender<Action>, id: u64, entry: Arc<Entry>) -> Progr
 
 /// Keeps the first `row_cap` rows (counting all) and builds the grid's result off the UI thread.
 async fn collect(stream: crate::engine::QueryStream, row_cap: usize, price_per_tb_usd: f64) -> std::result::Result<QueryOutput, String> {
+    collect_into(stream, row_cap, price_per_tb_usd, None).await.map(|(out, _)| out)
+}
+
+/// `collect`, teeing every batch into the result cache's `writer` on the way.
+async fn collect_into(
+    stream: crate::engine::QueryStream,
+    row_cap: usize,
+    price_per_tb_usd: f64,
+    writer: Option<crate::cache::store::Writer>,
+) -> std::result::Result<(QueryOutput, Option<crate::cache::store::Writer>), String> {
     let started = Instant::now();
-    let mut grid = Capped::new(row_cap, stream.schema.clone());
-    let drained = crate::run::drain(stream, &mut grid, started).await.map_err(|e| e.to_string())?;
+    let mut tee = crate::run::cached::Tee { inner: Capped::new(row_cap, stream.schema.clone()), cache: writer };
+    let drained = crate::run::drain(stream, &mut tee, started).await.map_err(|e| e.to_string())?;
+    let (grid, writer) = (tee.inner, tee.cache);
     let actual = drained.scanned.map(|b| Priced::bill(b, price_per_tb_usd));
     tokio::task::spawn_blocking(move || {
         let truncated = grid.truncated();
@@ -281,18 +324,27 @@ async fn collect(stream: crate::engine::QueryStream, row_cap: usize, price_per_t
     })
     .await
     .map_err(|e| format!("result task failed: {e}"))?
+    .map(|out| (out, writer))
 }
 
 /// The estimate of a statement on a profile, bound as its run would be, and what the
 /// profile's engine can do (`None` when it did not open).
-async fn estimate(engines: &Engines, key: &EstimateFor, decls: &[ParamDecl]) -> (std::result::Result<crate::estimate::Estimate, String>, Option<crate::engine::Caps>) {
+/// And whether the result cache holds its answer.
+async fn estimate(engines: &Engines, key: &EstimateFor, decls: &[ParamDecl]) -> (std::result::Result<crate::estimate::Estimate, String>, Option<crate::engine::Caps>, bool) {
     let engine = match engines.get(&key.profile).await {
         Ok(e) => e,
-        Err(e) => return (Err(e), None),
+        Err(e) => return (Err(e), None, false),
     };
     let budget = engines.budget(&key.profile);
-    let prepared = crate::run::prepare(engine.as_ref(), &key.sql, decls, &key.given, &budget).await;
-    (prepared.map_err(|e| e.to_string()).and_then(|p| p.estimate), Some(engine.caps()))
+    let prepared = match crate::run::prepare(engine.as_ref(), &key.sql, decls, &key.given, &budget).await {
+        Ok(p) => p,
+        Err(e) => return (Err(e.to_string()), Some(engine.caps()), false),
+    };
+    let cached = match engines.config().profile(Some(&key.profile)) {
+        Ok((_, p)) => crate::run::cached::cache_key(engine.caps(), p, &prepared).is_ok_and(|k| engines.cache().contains(&k)),
+        Err(_) => false,
+    };
+    (prepared.estimate, Some(engine.caps()), cached)
 }
 
 /// Effects that only start a task (or write to the terminal) and report back.

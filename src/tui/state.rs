@@ -110,6 +110,8 @@ pub struct Tab {
     pub estimate: EstimateState,
     /// A run waiting for its pre-run estimate.
     pub pending: Option<PendingRun>,
+    /// The statement whose answer the result cache holds (from its last estimate).
+    pub cached: Option<EstimateFor>,
 }
 
 impl Tab {
@@ -128,6 +130,7 @@ impl Tab {
             run: RunState::Idle,
             estimate: EstimateState::None,
             pending: None,
+            cached: None,
         }
     }
 
@@ -350,7 +353,8 @@ pub enum Action {
     Sorted { query_id: u64, sort: Option<(usize, bool)>, order: Result<Option<Vec<u32>>, String> },
     /// The estimate (or why there is none), with what the profile's engine can do (`None`:
     /// the engine did not open).
-    EstimateDone { tab: u64, key: EstimateFor, purpose: EstimatePurpose, result: Result<Estimate, String>, caps: Option<Caps> },
+    /// `cached`: the result cache holds this statement's answer (a run costs nothing).
+    EstimateDone { tab: u64, key: EstimateFor, purpose: EstimatePurpose, result: Result<Estimate, String>, caps: Option<Caps>, cached: bool },
     Catalog { profile: String, result: Result<Vec<crate::engine::TableInfo>, String> },
     Described { profile: String, schema: String, table: String, result: Result<TableDetail, String> },
     /// The run ledger, as written (oldest first).
@@ -376,6 +380,8 @@ pub enum Effect {
         given: Vec<(String, String)>,
         row_cap: usize,
         estimate: Option<Priced>,
+        /// Started as a $0 cache hit: if the entry is gone by then it must not run unasked.
+        cached: bool,
     },
     Cancel { id: u64 },
     /// Follow a query an earlier session left running (`query_id` on `profile`) into run `id`.

@@ -91,7 +91,7 @@ pub fn answer_with(s: &mut State, fx: Vec<Effect>, result: Result<Estimate, Stri
     for e in fx {
         match e {
             Effect::Estimate { tab, key, purpose: purpose @ EstimatePurpose::PreRun { .. }, .. } => {
-                out.extend(update(s, Action::EstimateDone { tab, key, purpose, result: result.clone(), caps }));
+                out.extend(update(s, Action::EstimateDone { tab, key, purpose, result: result.clone(), caps, cached: false }));
             }
             other => out.push(other),
         }

@@ -73,7 +73,12 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 }
             }
         }
-        Action::EstimateDone { tab, key, purpose, result, caps } => run::estimate_done(s, tab, key, purpose, result, caps, &mut fx),
+        Action::EstimateDone { tab, key, purpose, result, caps, cached } => {
+            if let Some(t) = s.tabs.iter_mut().find(|t| t.id == tab) {
+                t.cached = cached.then(|| key.clone());
+            }
+            run::estimate_done(s, tab, key, purpose, result, caps, &mut fx)
+        }
         Action::Detached(result) => run::offer_detached(s, result),
         Action::Catalog { profile, result } => {
             if let Some(Overlay::Catalog(c)) = &mut s.overlay

@@ -102,6 +102,11 @@ pub fn estimate_done(
 
 /// The gate's decision on a run: start it, or open the dialog that asks.
 fn decide(s: &mut State, pending: PendingRun, estimate: Result<Estimate, String>, caps: crate::engine::Caps, fx: &mut Vec<Effect>) {
+    // The result cache has the answer: it costs nothing, so nothing needs asking.
+    let key = pending.key();
+    if s.tabs.iter().any(|t| t.id == pending.tab && t.cached.as_ref() == Some(&key)) {
+        return begin(s, pending, Some(Priced { bytes: 0, cost_usd: 0.0 }), true, fx);
+    }
     let decision = gate(&estimate, caps, &s.budget);
     let priced = estimate.as_ref().ok().filter(|_| caps.priced).and_then(Priced::of);
     if decision == Gate::Run {
@@ -113,6 +118,10 @@ fn decide(s: &mut State, pending: PendingRun, estimate: Result<Estimate, String>
 
 /// Starts the run in its tab (replacing a running one there).
 pub fn start(s: &mut State, p: PendingRun, estimate: Option<Priced>, fx: &mut Vec<Effect>) {
+    begin(s, p, estimate, false, fx)
+}
+
+fn begin(s: &mut State, p: PendingRun, estimate: Option<Priced>, cached: bool, fx: &mut Vec<Effect>) {
     let now = s.now;
     let Some(tab) = s.tabs.iter_mut().find(|t| t.id == p.tab) else { return }; // the tab was closed
     if let RunState::Running { id: old, .. } = tab.run {
@@ -121,7 +130,7 @@ pub fn start(s: &mut State, p: PendingRun, estimate: Option<Priced>, fx: &mut Ve
     tab.pending = None;
     tab.run = RunState::Running { id: p.id, since: now, sql: p.sql.clone(), progress: None };
     s.dirty = true;
-    fx.push(Effect::RunQuery { id: p.id, profile: p.profile, sql: p.sql, decls: p.decls, given: p.given, row_cap: p.row_cap, estimate });
+    fx.push(Effect::RunQuery { id: p.id, profile: p.profile, sql: p.sql, decls: p.decls, given: p.given, row_cap: p.row_cap, estimate, cached });
 }
 
 /// Cancels the active tab's run (or the run waiting for its estimate).

@@ -28,6 +28,9 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
     let estimate = match &tab.estimate {
         EstimateState::None => "estimate: —".to_string(),
         EstimateState::Pending(_) => "estimate: …".to_string(),
+        EstimateState::Ready(k, e) if tab.cached.as_ref() == Some(k) => {
+            format!("estimate: $0 (cached; {} if run fresh)", e.summary())
+        }
         EstimateState::Ready(_, e) => {
             let warn = if e.warnings.is_empty() { String::new() } else { format!(" · {} warning(s)", e.warnings.len()) };
             format!("estimate: {}{warn}", e.summary())
