@@ -1,5 +1,6 @@
 //! Chart rendering cost: 10 series x 5,000 points (long data, one series per ticker) drawn
-//! into a 160x48 pane, from Arrow batches to a filled ratatui Buffer (target: 10 ms).
+//! into a 160x48 pane, from Arrow batches to a filled ratatui Buffer (target: 10 ms); and
+//! a crosshair frame over a 1,000,000-row result extracted once (target: 2 ms).
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -8,7 +9,7 @@ use arrow::array::{Date32Array, Float64Array, StringArray};
 use arrow::datatypes::{DataType, Field, Schema};
 use arrow::record_batch::RecordBatch;
 use criterion::{Criterion, criterion_group, criterion_main};
-use fathom::chart::{ChartSpec, ChartStyle, ChartView, GlyphMode, ViewMode, render_chart};
+use fathom::chart::{ChartSpec, ChartStyle, ChartView, GlyphMode, ViewMode, draw, extract, readout, render_chart, x_stops};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -57,5 +58,27 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// The workbench's frame with the crosshair on: the chart of a 1,000,000-row result is
+/// extracted once (as the TUI's cache does); each frame draws it with the rule and the
+/// readout at the next point (target: 2 ms).
+fn crosshair(c: &mut Criterion) {
+    let batches = [prices(1, 1_000_000)];
+    let Ok(chart) = extract(&batches, &ChartSpec::default()) else { panic!("bench data: no chart") };
+    let stops = x_stops(&chart);
+    let area = Rect::new(0, 0, 160, 48);
+    let style = ChartStyle::default();
+    let view = ChartView::default();
+    let mut at = 0;
+    c.bench_function("crosshair frame, 1,000,000 rows into 160x48", |b| {
+        b.iter(|| {
+            at = (at + 1) % stops.len();
+            let mut buf = Buffer::empty(area);
+            let r = draw(black_box(&chart), &view, &style, area, &mut buf, Some(stops[at]));
+            let line = readout(&chart, &view, stops[at]);
+            black_box((r.is_ok(), line, buf))
+        })
+    });
+}
+
+criterion_group!(benches, bench, crosshair);
 criterion_main!(benches);

@@ -123,6 +123,12 @@ enum Command {
         /// raw | rebased (to 100 at the first point) | log | drawdown (from the running peak)
         #[arg(long, value_name = "VIEW")]
         view: Option<String>,
+        /// line | candle (open/high/low/close columns) | bar | hist (histogram of one column); replaces the header's kind
+        #[arg(long, value_name = "KIND")]
+        kind: Option<String>,
+        /// Draw a crosshair at this date (YYYY-MM-DD) and print its readout under the chart
+        #[arg(long, value_name = "DATE")]
+        cursor: Option<String>,
         /// Run it without asking above confirm_above_usd, or without an estimate.
         #[arg(long, short = 'y')]
         yes: bool,
@@ -240,8 +246,8 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             let args = estimate_cmd::EstimateArgs { query, params, profile, format, files };
             estimate_cmd::run(&config, &args).await.map(|()| ExitCode::SUCCESS)
         }
-        Some(Command::Chart { query, profile, params, width, height, ascii, x, y, series, view, yes, max_cost }) => {
-            let args = chart_cmd::ChartArgs { query, params, profile, width, height, ascii, x, y, series, view, yes, max_cost };
+        Some(Command::Chart { query, profile, params, width, height, ascii, x, y, series, view, kind, cursor, yes, max_cost }) => {
+            let args = chart_cmd::ChartArgs { query, params, profile, width, height, ascii, x, y, series, view, kind, cursor, yes, max_cost };
             let text = chart_cmd::run(&config, &args).await?;
             std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())
                 .map_err(|e| FathomError::io("writing the chart", e))

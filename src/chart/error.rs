@@ -26,6 +26,9 @@ pub enum ChartError {
     #[error("no numeric column to plot (columns: {columns}); the chart needs at least one number column")]
     NoNumericColumn { columns: String },
 
+    #[error("candles need open, high, low and close columns; '{missing}' is missing (columns: {columns}); name four with y=OPEN,HIGH,LOW,CLOSE")]
+    NoOhlc { missing: String, columns: String },
+
     #[error("nothing to plot: {what} has only NULLs")]
     AllNull { what: String },
 

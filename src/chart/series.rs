@@ -48,25 +48,10 @@ pub fn extract(batches: &[RecordBatch], spec: &ChartSpec) -> Result<SeriesSet, C
         return Err(ChartError::NoRows);
     };
     let schema = first.schema();
-    let columns = schema.fields().iter().map(|f| f.name().as_str()).collect::<Vec<_>>().join(", ");
-    let find = |name: &str| -> Result<usize, ChartError> {
-        schema
-            .index_of(name)
-            .ok()
-            .or_else(|| schema.fields().iter().position(|f| f.name().eq_ignore_ascii_case(name)))
-            .ok_or_else(|| ChartError::UnknownColumn { name: name.to_string(), columns: columns.clone() })
-    };
-    let x = match &spec.x {
-        Some(name) => find(name)?,
-        None => schema
-            .fields()
-            .iter()
-            .position(|f| x_kind(f.data_type()).is_some_and(|k| k != XKind::Number))
-            .ok_or_else(|| ChartError::NoDateColumn { columns: columns.clone() })?,
-    };
+    let columns = column_list(&schema);
+    let find = |name: &str| find_column(&schema, name);
+    let (x, kind) = pick_x(&schema, spec)?;
     let x_field = schema.field(x);
-    let kind = x_kind(x_field.data_type())
-        .ok_or_else(|| ChartError::BadXColumn { name: x_field.name().clone(), kind: x_field.data_type().to_string() })?;
     let key = spec.series.as_deref().map(find).transpose()?;
     let ys = y_columns(&schema, spec, x, key, &find, &columns)?;
 
@@ -76,7 +61,7 @@ pub fn extract(batches: &[RecordBatch], spec: &ChartSpec) -> Result<SeriesSet, C
         let xs = x_values(batch.column(x), kind)?;
         let keys = key.map(|k| key_values(batch.column(k))).transpose()?;
         for &y in &ys {
-            let values = cast(batch.column(y), &DataType::Float64).map_err(|e| ChartError::Draw(e.to_string()))?;
+            let values = floats(batch.column(y))?;
             let values = values.as_primitive::<Float64Type>();
             let y_name = schema.field(y).name();
             for row in 0..batch.num_rows() {
@@ -119,6 +104,40 @@ pub fn extract(batches: &[RecordBatch], spec: &ChartSpec) -> Result<SeriesSet, C
     Ok(SeriesSet { x_name: x_field.name().clone(), x_kind: kind, series, dropped })
 }
 
+/// The result's column names, for messages.
+pub fn column_list(schema: &SchemaRef) -> String {
+    schema.fields().iter().map(|f| f.name().as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// The column called `name` (exactly, else ignoring case).
+pub fn find_column(schema: &SchemaRef, name: &str) -> Result<usize, ChartError> {
+    schema
+        .index_of(name)
+        .ok()
+        .or_else(|| schema.fields().iter().position(|f| f.name().eq_ignore_ascii_case(name)))
+        .ok_or_else(|| ChartError::UnknownColumn { name: name.to_string(), columns: column_list(schema) })
+}
+
+/// The x column: the one `spec` names, else the first date or timestamp column.
+pub fn pick_x(schema: &SchemaRef, spec: &ChartSpec) -> Result<(usize, XKind), ChartError> {
+    let x = match &spec.x {
+        Some(name) => find_column(schema, name)?,
+        None => schema
+            .fields()
+            .iter()
+            .position(|f| x_kind(f.data_type()).is_some_and(|k| k != XKind::Number))
+            .ok_or_else(|| ChartError::NoDateColumn { columns: column_list(schema) })?,
+    };
+    let f = schema.field(x);
+    let kind = x_kind(f.data_type()).ok_or_else(|| ChartError::BadXColumn { name: f.name().clone(), kind: f.data_type().to_string() })?;
+    Ok((x, kind))
+}
+
+/// A numeric column as f64 values (NULLs stay NULL).
+pub fn floats(col: &ArrayRef) -> Result<ArrayRef, ChartError> {
+    cast(col, &DataType::Float64).map_err(|e| ChartError::Draw(e.to_string()))
+}
+
 fn x_kind(dt: &DataType) -> Option<XKind> {
     match dt {
         DataType::Date32 | DataType::Date64 => Some(XKind::Date),
@@ -152,7 +171,7 @@ fn y_columns(
             .collect();
     }
     let ys: Vec<usize> = (0..schema.fields().len())
-        .filter(|&i| i != x && Some(i) != key && schema.field(i).data_type().is_numeric())
+        .filter(|&i| i != x && Some(i) != key && schema.field(i).data_type().is_numeric() && !is_key_like(schema, i))
         .collect();
     if ys.is_empty() {
         return Err(ChartError::NoNumericColumn { columns: columns.to_string() });
@@ -160,8 +179,15 @@ fn y_columns(
     Ok(ys)
 }
 
+/// Integer columns named `id` or `*_id` are keys, not values: never a default series.
+pub fn is_key_like(schema: &SchemaRef, i: usize) -> bool {
+    let f = schema.field(i);
+    let name = f.name().to_ascii_lowercase();
+    f.data_type().is_integer() && (name == "id" || name.ends_with("_id"))
+}
+
 /// Seconds since the epoch for dates and timestamps; the number itself otherwise.
-fn x_values(col: &ArrayRef, kind: XKind) -> Result<Vec<Option<f64>>, ChartError> {
+pub fn x_values(col: &ArrayRef, kind: XKind) -> Result<Vec<Option<f64>>, ChartError> {
     let err = |e: arrow::error::ArrowError| ChartError::Draw(e.to_string());
     Ok(match (col.data_type(), kind) {
         (DataType::Date32, _) => col.as_primitive::<Date32Type>().iter().map(|d| d.map(|d| f64::from(d) * 86_400.0)).collect(),
@@ -249,6 +275,24 @@ mod tests {
         let set = extract(&[long_batch()], &ChartSpec::default()).unwrap();
         let names: Vec<&str> = set.series.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["adj_close", "volume"]);
+    }
+
+    #[test]
+    fn id_columns_are_not_default_series() {
+        let b = long_batch();
+        let ids = Arc::new(Int32Array::from(vec![1, 1, 2, 2]));
+        let schema = Schema::new(vec![Field::new("meta_id", DataType::Int32, false)]);
+        let with_id = RecordBatch::try_new(Arc::new(schema), vec![ids]).unwrap();
+        let mut cols = with_id.columns().to_vec();
+        cols.extend(b.columns().iter().cloned());
+        let mut fields: Vec<Field> = with_id.schema().fields().iter().map(|f| f.as_ref().clone()).collect();
+        fields.extend(b.schema().fields().iter().map(|f| f.as_ref().clone()));
+        let joined = RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).unwrap();
+        let set = extract(std::slice::from_ref(&joined), &ChartSpec::default()).unwrap();
+        let names: Vec<&str> = set.series.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["adj_close", "volume"], "meta_id is a key");
+        let set = extract(&[joined], &ChartSpec::parse("y=meta_id").unwrap()).unwrap();
+        assert_eq!(set.series[0].name, "meta_id", "named, it is drawn");
     }
 
     #[test]

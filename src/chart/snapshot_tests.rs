@@ -183,3 +183,142 @@ fn draws_only_inside_its_area_of_a_larger_buffer() {
         .all(|(x, y)| buf[(x, y)].fg == ratatui::style::Color::Cyan);
     assert!(coloured);
 }
+
+/// Weekly candles from daily closes (first, max, min, last of each 5 days), with two bad rows.
+fn weekly_candles(weeks: usize) -> RecordBatch {
+    let closes = walk(11, weeks * 5, 180.0, 0.001);
+    let dates = days(weeks * 5);
+    let (mut d, mut o, mut h, mut l, mut c) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for w in 0..weeks {
+        let week = &closes[w * 5..w * 5 + 5];
+        d.push(dates[w * 5]);
+        o.push(Some(week[0]));
+        h.push(week.iter().copied().fold(f64::MIN, f64::max));
+        l.push(week.iter().copied().fold(f64::MAX, f64::min));
+        c.push(week[4]);
+    }
+    // Bad rows: a NULL open and a high below the low.
+    o[3] = None;
+    (h[7], l[7]) = (l[7] - 1.0, h[7]);
+    batch(vec![
+        ("week", Arc::new(Date32Array::from(d))),
+        ("Open", Arc::new(Float64Array::from(o))),
+        ("High", Arc::new(Float64Array::from(h))),
+        ("Low", Arc::new(Float64Array::from(l))),
+        ("Close", Arc::new(Float64Array::from(c))),
+    ])
+}
+
+#[test]
+fn candles_ascii() {
+    let out = text(&weekly_candles(30), "", ChartView::default(), GlyphMode::Ascii, 80, 20);
+    assert!(out.contains("skipped 2 bad rows"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn candles_braille() {
+    insta::assert_snapshot!(text(&weekly_candles(30), "candle", ChartView::default(), GlyphMode::Braille, 80, 20));
+}
+
+fn price_volume() -> RecordBatch {
+    let n = 120;
+    let volume: Vec<f64> = walk(5, n, 1.0, 0.0).iter().map(|v| (v * 3.0e7).round()).collect();
+    batch(vec![
+        ("trade_date", Arc::new(Date32Array::from(days(n)))),
+        ("adj_close", Arc::new(Float64Array::from(walk(2, n, 180.0, 0.001)))),
+        ("volume", Arc::new(Float64Array::from(volume))),
+    ])
+}
+
+#[test]
+fn price_over_volume_ascii() {
+    insta::assert_snapshot!(text(&price_volume(), "line y=adj_close; bar y=volume", ChartView::default(), GlyphMode::Ascii, 80, 24));
+}
+
+#[test]
+fn crosshair_readout_rebased() {
+    let b = long(&[("AAPL", 180.0, 0.001), ("MSFT", 370.0, 0.0)], 60);
+    let spec = ChartSpec::parse("series=ticker").unwrap();
+    let at = f64::from(days(60)[20]) * 86_400.0;
+    let out = chart_text_at(std::slice::from_ref(&b), &spec, &ChartView::with_mode(ViewMode::Rebased), GlyphMode::Ascii, 80, 16, Some(at)).unwrap();
+    let readout = out.lines().last().unwrap();
+    let set = series::extract(&[b], &spec).unwrap();
+    let raw = set.series[0].ys[20];
+    let rebased = raw / set.series[0].ys[0] * 100.0;
+    assert!(readout.contains(&format!("AAPL {} (rebased {rebased:.2})", readout::number(raw))), "{readout}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn crosshair_on_an_empty_chart_does_not_panic() {
+    let empty = nav().slice(0, 0);
+    let r = chart_text_at(&[empty], &ChartSpec::default(), &ChartView::default(), GlyphMode::Ascii, 80, 16, Some(0.0));
+    assert_eq!(r.unwrap_err(), ChartError::NoRows);
+    let one = batch(vec![("d", Arc::new(Date32Array::from(vec![START]))), ("v", Arc::new(Float64Array::from(vec![1.0])))]);
+    let out = chart_text_at(&[one], &ChartSpec::default(), &ChartView::default(), GlyphMode::Ascii, 40, 10, Some(-1e9)).unwrap();
+    assert!(out.trim_end().ends_with("v -"), "before the first point: no value\n{out}");
+}
+
+/// The x axis label line of a 100-wide chart of daily points from `from` over `n` days.
+fn date_axis(from: &str, n: i64) -> String {
+    let start = chrono::NaiveDate::parse_from_str(from, "%Y-%m-%d").unwrap();
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+    let d: Vec<i32> = (0..n).map(|k| i32::try_from((start - epoch).num_days() + k).unwrap()).collect();
+    let v: Vec<f64> = (0..n).map(|k| 100.0 + (k as f64 / 7.0).sin()).collect();
+    let b = batch(vec![("d", Arc::new(Date32Array::from(d))), ("v", Arc::new(Float64Array::from(v)))]);
+    let out = text(&b, "", ChartView::default(), GlyphMode::Ascii, 100, 10);
+    out.lines().last().unwrap().to_string()
+}
+
+#[test]
+fn date_ticks_by_span() {
+    let axes = [("5 days", date_axis("2024-03-04", 5)), ("3 months", date_axis("2024-01-02", 91)), ("2 years", date_axis("2024-01-02", 731)), ("20 years", date_axis("2005-01-03", 7305))];
+    for (span, axis) in &axes {
+        assert!(axis.split_whitespace().count() >= 3, "{span}: {axis}");
+    }
+    insta::assert_snapshot!(axes.iter().map(|(s, a)| format!("{s:>8}: {a}")).collect::<Vec<_>>().join("\n"));
+}
+
+#[test]
+fn histogram_of_returns_and_of_a_constant() {
+    let r: Vec<f64> = walk(9, 500, 100.0, 0.0).windows(2).map(|w| w[1] / w[0] - 1.0).collect();
+    let b = batch(vec![("d", Arc::new(Date32Array::from(days(499)))), ("ret", Arc::new(Float64Array::from(r)))]);
+    insta::assert_snapshot!(text(&b, "hist", ChartView::default(), GlyphMode::Ascii, 80, 16));
+    let flat = batch(vec![("d", Arc::new(Date32Array::from(days(30)))), ("v", Arc::new(Float64Array::from(vec![7.0; 30])))]);
+    let out = text(&flat, "hist y=v", ChartView::default(), GlyphMode::Ascii, 60, 10);
+    assert!(out.starts_with("histogram of v: all 30 values are 7") && out.contains("one bar"), "{out}");
+    assert_eq!(out.lines().filter(|l| l.contains('#')).count(), 10 - 3, "one full-height bar\n{out}");
+}
+
+#[test]
+fn very_different_scales_get_a_right_axis() {
+    let out = text(&price_volume(), "", ChartView::default(), GlyphMode::Ascii, 80, 18);
+    assert!(out.starts_with("* adj_close  o volume (right axis)"), "{out}");
+    insta::assert_snapshot!(out);
+    // Rebased, they share one scale again.
+    let out = text(&price_volume(), "", ChartView::with_mode(ViewMode::Rebased), GlyphMode::Ascii, 80, 18);
+    assert!(!out.contains("right axis"), "{out}");
+}
+
+#[test]
+fn long_windows_are_cut_to_bucket_extremes_that_keep_first_last_min_and_max() {
+    let n = 100_000;
+    let values = walk(4, n, 100.0, 0.0001);
+    let d: Vec<i32> = (0..n as i32).collect();
+    let b = batch(vec![("d", Arc::new(Date32Array::from(d))), ("v", Arc::new(Float64Array::from(values.clone())))]);
+    let set = series::extract(&[b], &ChartSpec::default()).unwrap();
+    for mode in [ViewMode::Raw, ViewMode::Rebased, ViewMode::Log] {
+        let view = ChartView::with_mode(mode);
+        let full = render::prepare(&set, &view).unwrap();
+        let cut = render::prepare_in(&set, &view, None, 1_000).unwrap();
+        let (f, c) = (&full.series[0], &cut.series[0]);
+        assert!(c.ys.len() <= 1_002 && c.ys.len() >= 500, "{}", c.ys.len());
+        let ext = |v: &[f64]| v.iter().fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(*y), b.max(*y)));
+        assert_eq!(ext(&f.ys), ext(&c.ys), "{mode:?}");
+        assert_eq!((f.ys[0], f.ys[f.ys.len() - 1]), (c.ys[0], c.ys[c.ys.len() - 1]), "{mode:?}");
+        assert!(c.xs.windows(2).all(|w| w[0] < w[1]), "in x order");
+    }
+    assert_eq!(render::min_max_buckets(&[3.0, 1.0, 2.0, 5.0, 4.0], 2), vec![0, 1, 3, 4], "each bucket: its low and high");
+    assert_eq!(render::min_max_buckets(&[1.0], 4), vec![0]);
+}

@@ -53,42 +53,68 @@ const STEPS: [TimeStep; 22] = [
 /// (as opposed to timestamps) never get steps under a day.
 pub fn time_step(span_days: f64, max_ticks: usize, dates_only: bool) -> TimeStep {
     let max_ticks = max_ticks.max(2) as f64;
-    STEPS
-        .iter()
-        .copied()
-        .filter(|s| !(dates_only && matches!(s, TimeStep::Hours(_))))
+    candidate_steps(dates_only)
         .find(|s| span_days / s.approx_days() + 1.0 <= max_ticks)
         .unwrap_or(TimeStep::Years(1000))
 }
 
-/// Ticks between `lo` and `hi` (seconds since the epoch), with labels.
+fn candidate_steps(dates_only: bool) -> impl Iterator<Item = TimeStep> {
+    STEPS.iter().copied().filter(move |s| !(dates_only && matches!(s, TimeStep::Hours(_))))
+}
+
+/// The widest label a step gets (for the room a tick needs).
+pub const MAX_TIME_LABEL: usize = 11;
+
+/// Ticks between `lo` and `hi` (seconds since the epoch), with labels: the finest calendar
+/// step (hours, days, weeks, months, quarters, years) whose aligned ticks inside the range
+/// number at most `max_ticks`. Labels are short (`2025`, `Apr`, `Q3`, `Mar 4`) and a tick
+/// that starts a larger unit names it (January ticks say the year), so three or more ticks
+/// fit wherever `max_ticks` allows them.
 pub fn time_ticks(lo: f64, hi: f64, max_ticks: usize, dates_only: bool) -> Vec<(f64, String)> {
-    let step = time_step((hi - lo) / 86_400.0, max_ticks, dates_only);
+    let max_ticks = max_ticks.max(2);
+    let mut coarsest = Vec::new();
+    for step in candidate_steps(dates_only) {
+        let ticks = ticks_of(lo, hi, step, max_ticks + 1);
+        if ticks.len() <= max_ticks {
+            return ticks;
+        }
+        coarsest = ticks;
+    }
+    coarsest.truncate(max_ticks);
+    coarsest
+}
+
+fn ticks_of(lo: f64, hi: f64, step: TimeStep, limit: usize) -> Vec<(f64, String)> {
     let Some(start) = DateTime::from_timestamp(lo.floor() as i64, 0).map(|d| d.naive_utc()) else {
         return Vec::new();
-    };
-    let fmt = match step {
-        TimeStep::Hours(_) => "%m-%d %H:%M",
-        TimeStep::Days(_) => "%Y-%m-%d",
-        TimeStep::Months(_) => "%b %Y",
-        TimeStep::Years(_) => "%Y",
     };
     let mut out = Vec::new();
     let mut t = first_tick(start, step);
     while let Some(at) = t {
         let secs = at.and_utc().timestamp() as f64;
-        if secs > hi + 1e-6 {
+        if secs > hi + 1e-6 || out.len() >= limit {
             break;
         }
         if secs >= lo - 1e-6 {
-            out.push((secs, at.format(fmt).to_string()));
-        }
-        if out.len() > 1000 {
-            break;
+            out.push((secs, label(at, step)));
         }
         t = next_tick(at, step);
     }
     out
+}
+
+fn label(at: NaiveDateTime, step: TimeStep) -> String {
+    let new_year = at.month() == 1 && at.day() == 1;
+    match step {
+        TimeStep::Hours(_) if at.hour() == 0 => at.format("%b %-d").to_string(),
+        TimeStep::Hours(_) => at.format("%H:%M").to_string(),
+        TimeStep::Days(_) if new_year => at.format("%Y").to_string(),
+        TimeStep::Days(_) => at.format("%b %-d").to_string(),
+        TimeStep::Months(_) if at.month() == 1 => at.format("%Y").to_string(),
+        TimeStep::Months(3) => format!("Q{}", at.month0() / 3 + 1),
+        TimeStep::Months(_) => at.format("%b").to_string(),
+        TimeStep::Years(_) => at.format("%Y").to_string(),
+    }
 }
 
 /// The first aligned tick at or before `t`: whole hours, days, Mondays, months whose number
@@ -228,14 +254,32 @@ mod tests {
     fn date_ticks_are_aligned_and_labelled_by_step() {
         let t = time_ticks(ts("2023-01-02"), ts("2024-12-31"), 8, true);
         let labels: Vec<&str> = t.iter().map(|(_, l)| l.as_str()).collect();
-        assert_eq!(labels, ["Jul 2023", "Jan 2024", "Jul 2024"]);
+        assert_eq!(labels, ["Q2", "Q3", "Q4", "2024", "Q2", "Q3", "Q4"], "quarters, the year at January");
         let t = time_ticks(ts("2024-03-01"), ts("2024-03-31"), 6, true);
         let labels: Vec<&str> = t.iter().map(|(_, l)| l.as_str()).collect();
-        assert_eq!(labels, ["2024-03-04", "2024-03-11", "2024-03-18", "2024-03-25"], "Mondays");
+        assert_eq!(labels, ["Mar 4", "Mar 11", "Mar 18", "Mar 25"], "Mondays");
         let t = time_ticks(ts("2005-06-01"), ts("2024-12-31"), 6, true);
         let labels: Vec<&str> = t.iter().map(|(_, l)| l.as_str()).collect();
         assert_eq!(labels, ["2010", "2015", "2020"]);
         assert!(t.iter().all(|(x, _)| *x >= ts("2005-06-01") && *x <= ts("2024-12-31")));
+    }
+
+    #[test]
+    fn every_span_gets_at_least_three_labelled_ticks() {
+        for (from, to, want) in [
+            ("2024-03-04", "2024-03-08", ["Mar 4", "Mar 5", "Mar 6"]),
+            ("2024-01-02", "2024-04-01", ["Jan 15", "Jan 29", "Feb 12"]),
+            ("2024-01-02", "2026-11-30", ["Q2", "Q3", "Q4"]),
+            ("2005-01-03", "2024-12-31", ["2006", "2008", "2010"]),
+        ] {
+            let t = time_ticks(ts(from), ts(to), 12, true);
+            let labels: Vec<&str> = t.iter().map(|(_, l)| l.as_str()).collect();
+            assert!(labels.len() >= 3 && labels.len() <= 12, "{from}..{to}: {labels:?}");
+            assert_eq!(&labels[..3], &want, "{from}..{to}: {labels:?}");
+        }
+        // Narrow: still three where the span allows.
+        let t = time_ticks(ts("2024-01-02"), ts("2026-11-30"), 3, true);
+        assert_eq!(t.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>(), ["2025", "2026"], "two years fit 3 ticks");
     }
 
     #[test]

@@ -324,6 +324,10 @@ pub struct State {
     pub show_chart: bool,
     /// The chart pane's view: mode and zoom/pan window.
     pub chart_view: crate::chart::ChartView,
+    /// The active result's chart, extracted once per result by `update` (never in `draw`).
+    pub chart_cache: Option<crate::chart::cache::ChartCache>,
+    /// The crosshair, when on: an index into the cache's x stops.
+    pub chart_cursor: Option<usize>,
     pub next_id: u64,
     /// The generation of the next autosave (later writes win).
     pub autosave_generation: u64,
@@ -424,6 +428,8 @@ impl State {
             user_query_dir: PathBuf::from("queries"),
             show_chart: false,
             chart_view: crate::chart::ChartView::default(),
+            chart_cache: None,
+            chart_cursor: None,
             next_id: 1,
             autosave_generation: 0,
             autosave_due: None,

@@ -5,6 +5,7 @@
 //! they share in `ctx.rs`. None of them imports another pane's or overlay's file.
 
 pub mod budget;
+pub mod chart;
 pub mod ctx;
 pub mod lists;
 pub mod overlays;
@@ -21,6 +22,7 @@ use ctx::{current_statement, edit_params, edited, keep_cursor_visible, param_dec
 /// Applies `action` to `s` and returns the work it asks for.
 pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
     let mut fx = Vec::new();
+    let ticking = matches!(action, Action::Tick);
     match action {
         Action::Tick => tick(s, &mut fx),
         Action::Key(k) => {
@@ -133,6 +135,9 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             s.dirty = true;
             s.notify(text, error);
         }
+    }
+    if !ticking && (s.show_chart || s.chart_cache.is_some()) {
+        chart::refresh(s);
     }
     fx
 }
@@ -293,7 +298,11 @@ fn command(s: &mut State, cmd: Cmd, fx: &mut Vec<Effect>) {
         }
         other => match s.focus {
             Focus::Browser => panes::browser_cmd(s, other),
-            Focus::Grid => panes::grid_cmd(s, other, fx),
+            Focus::Grid if chart::takes(s, other) => chart::key(s, other),
+            Focus::Grid => {
+                panes::grid_cmd(s, other, fx);
+                chart::follow_grid(s);
+            }
             Focus::Editor => panes::editor_cmd(s, other),
         },
     }

@@ -113,24 +113,6 @@ pub fn editor_cmd(s: &mut State, cmd: Cmd) {
 }
 
 pub fn grid_cmd(s: &mut State, cmd: Cmd, fx: &mut Vec<Effect>) {
-    // The chart pane follows the grid's result; its view keys live in the grid.
-    let view = s.chart_view;
-    let changed = match cmd {
-        Cmd::ChartView => Some(crate::chart::ChartView { mode: view.mode.next(), ..view }),
-        Cmd::ChartZoomIn => Some(view.zoom(0.5)),
-        Cmd::ChartZoomOut => Some(view.zoom(2.0)),
-        Cmd::ChartPanLeft => Some(view.pan(-0.25)),
-        Cmd::ChartPanRight => Some(view.pan(0.25)),
-        Cmd::ChartReset => Some(crate::chart::ChartView::default()),
-        _ => None,
-    };
-    if let Some(v) = changed {
-        s.chart_view = v;
-        if !s.show_chart {
-            s.show_chart = true;
-        }
-        return;
-    }
     let a = areas(s);
     let (height, width) = (a.grid_rows().max(1), a.grid_cols());
     let Some(RunState::Ready(rs)) = s.tabs.get_mut(s.active).map(|t| &mut t.run) else {
