@@ -32,6 +32,13 @@ fn vars(moto: &Moto) -> Vec<(&'static str, String)> {
     moto.env()
 }
 
+/// A home of the test's own (config, state: tests run in parallel) on the shared small lake.
+fn lake_home(name: &str) -> (Home, Vec<(&'static str, String)>) {
+    let lake = common::lake("life");
+    let home = Home::fresh(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("life-{name}")));
+    (home, vec![("XDG_DATA_HOME", lake.root.join("data").display().to_string())])
+}
+
 /// The fathom process under the pane's shell.
 fn fathom_pid(t: &Tmux) -> u32 {
     let shell = t.pane_pid();
@@ -233,9 +240,9 @@ fn a_panic_in_a_query_task_fails_that_run_and_the_workbench_goes_on() {
     if !have_tmux() {
         return;
     }
-    let home = common::lake("life");
-    let _ = std::fs::remove_dir_all(home.root.join("state"));
-    let t = Tmux::start_with(home, "panic-task", "FATHOM; echo EXITED $?; sleep 60", &[("FATHOM_TEST_PANIC", "query".into())]);
+    let (home, mut vars) = lake_home("panic-task");
+    vars.push(("FATHOM_TEST_PANIC", "query".into()));
+    let t = Tmux::start_with(&home, "panic-task", "FATHOM; echo EXITED $?; sleep 60", &vars);
     t.wait("the workbench", 60, |s| s.contains("estimate:"));
     t.keys(&["C-t"]);
     t.text("SELECT 1 AS one");
@@ -247,7 +254,7 @@ fn a_panic_in_a_query_task_fails_that_run_and_the_workbench_goes_on() {
     t.wait_for("still here", 10);
     t.keys(&["C-q"]);
     t.wait_for("EXITED 0", 30);
-    let entries = ledger(home);
+    let entries = ledger(&home);
     let last = entries.last().expect("the failed run is in the ledger");
     assert!(last["outcome"].as_str().is_some_and(|o| o.starts_with("error: the query's task crashed")), "{last}");
 }
@@ -257,9 +264,9 @@ fn a_panic_while_drawing_restores_the_terminal_and_the_tabs_come_back() {
     if !have_tmux() {
         return;
     }
-    let home = common::lake("life");
-    let _ = std::fs::remove_dir_all(home.root.join("state"));
-    let t = Tmux::start_with(home, "panic-draw", "FATHOM; echo EXITED $?; sleep 60", &[("FATHOM_TEST_PANIC", "draw".into())]);
+    let (home, vars) = lake_home("panic-draw");
+    let panicking: Vec<_> = vars.iter().cloned().chain([("FATHOM_TEST_PANIC", "draw".to_string())]).collect();
+    let t = Tmux::start_with(&home, "panic-draw", "FATHOM; echo EXITED $?; sleep 60", &panicking);
     t.wait("the workbench", 60, |s| s.contains("estimate:"));
     t.keys(&["C-t"]);
     t.text("SELECT 'kept after a crash' AS k -- FATHOM_PANIC_NOW");
@@ -267,7 +274,7 @@ fn a_panic_while_drawing_restores_the_terminal_and_the_tabs_come_back() {
     assert!(!screen.contains("EXITED 0"), "a crash exits non-zero:\n{screen}");
     assert!(screen.contains("fathom crashed") && screen.contains("tabs saved"), "the report, on a restored terminal:\n{screen}");
     drop(t);
-    let t = Tmux::start(home, "after-crash", "FATHOM; echo EXITED $?; sleep 60");
+    let t = Tmux::start_with(&home, "after-crash", "FATHOM; echo EXITED $?; sleep 60", &vars);
     t.wait_for("kept after a crash", 60);
     t.keys(&["C-q"]);
     t.wait_for("EXITED 0", 30);
@@ -278,8 +285,7 @@ fn quitting_twenty_times_under_load_always_exits_zero() {
     if !have_tmux() {
         return;
     }
-    let home = common::lake("life");
-    let _ = std::fs::remove_dir_all(home.root.join("state"));
+    let (home, vars) = lake_home("quits");
     // Two spinning threads keep both cores busy for the whole loop (bounded: they stop with it).
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let hogs: Vec<_> = (0..2)
@@ -295,7 +301,7 @@ fn quitting_twenty_times_under_load_always_exits_zero() {
         })
         .collect();
     for i in 0..20 {
-        let t = Tmux::start(home, &format!("quit{i}"), "FATHOM; echo EXITED $?; sleep 60");
+        let t = Tmux::start_with(&home, &format!("quit{i}"), "FATHOM; echo EXITED $?; sleep 60", &vars);
         t.wait("the workbench", 120, |s| s.contains("estimate:"));
         t.keys(&["F3"]);
         t.text(&format!(" -- edit {i}"));
