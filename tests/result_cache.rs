@@ -128,11 +128,7 @@ async fn the_workbench_answers_a_repeat_from_the_cache() {
     run(&home, &["demo", "--scale", "small", "--as-of", common::AS_OF]);
     // SAFETY: set before the executor's tasks start; no other test of this binary reads it.
     unsafe { std::env::set_var("XDG_CACHE_HOME", home.root.join("cache")) };
-    let paths = fathom::config::Paths {
-        config_file: home.root.join("config/fathom/config.toml"),
-        data_dir: home.root.join("data/fathom"),
-        state_dir: home.root.join("state/fathom"),
-    };
+    let paths = home.paths();
     let config = fathom::config::Config::load(None, paths).unwrap();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut exec = Executor::new(std::sync::Arc::new(config), tx);

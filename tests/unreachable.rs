@@ -51,11 +51,7 @@ async fn in_the_workbench_a_hanging_host_blocks_no_other_profile() {
     use fathom::tui::state::{Action, Effect};
     let (_hole, port) = blackhole();
     let home = home("tui", port, 600_000);
-    let paths = fathom::config::Paths {
-        config_file: home.root.join("config/fathom/config.toml"),
-        data_dir: home.root.join("data/fathom"),
-        state_dir: home.root.join("state/fathom"),
-    };
+    let paths = home.paths();
     let config = fathom::config::Config::load(None, paths).unwrap();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut exec = Executor::new(Arc::new(config), tx);

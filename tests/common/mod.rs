@@ -49,6 +49,15 @@ impl Home {
         c
     }
 
+    /// The XDG paths this home gives fathom, for tests that load its config in-process.
+    pub fn paths(&self) -> fathom::config::Paths {
+        fathom::config::Paths {
+            config_file: self.root.join("config/fathom/config.toml"),
+            data_dir: self.root.join("data/fathom"),
+            state_dir: self.root.join("state/fathom"),
+        }
+    }
+
     pub fn demo_dir(&self) -> PathBuf {
         self.root.join("data/fathom/demo")
     }
