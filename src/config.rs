@@ -246,6 +246,9 @@ pub enum Profile {
     Athena(AthenaProfile),
 }
 
+/// Every engine a profile can name (`Profile::engine_name`), as `fathom --version` lists them.
+pub const ENGINES: [&str; 3] = ["local", "postgres", "athena"];
+
 impl Profile {
     pub fn engine_name(&self) -> &'static str {
         match self {

@@ -4,13 +4,14 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use fathom::commands::{attach_cmd, cache_cmd, chart_cmd, check_cmd, config_cmd, demo_cmd, estimate_cmd, history_cmd, run_cmd};
+use clap::{CommandFactory, Parser, Subcommand};
+use clap_complete::Shell;
+use fathom::commands::{attach_cmd, cache_cmd, chart_cmd, check_cmd, config_cmd, demo_cmd, estimate_cmd, history_cmd, run_cmd, shell_cmd};
 use fathom::config::{Config, Paths};
 use fathom::error::{FathomError, Result};
 
 #[derive(Parser)]
-#[command(name = "fathom", version, about = "A terminal workbench for the Iceberg + PostgreSQL investment lake, with Athena cost estimates before you run")]
+#[command(name = "fathom", version = shell_cmd::short_version(), long_version = shell_cmd::long_version(), about = "A terminal workbench for the Iceberg + PostgreSQL investment lake, with Athena cost estimates before you run")]
 struct Cli {
     /// Config file (default: $FATHOM_CONFIG, else the XDG config dir's fathom/config.toml)
     #[arg(long, global = true, value_name = "FILE")]
@@ -205,6 +206,33 @@ enum Command {
         #[arg(long, short = 'o')]
         output: Option<PathBuf>,
     },
+    /// Print the shell completion script (e.g. `fathom completions bash > ~/.local/share/bash-completion/completions/fathom`)
+    Completions {
+        /// bash | zsh | fish | elvish | powershell
+        shell: Shell,
+    },
+    /// Print the man page (roff; `fathom man | man -l -`), or write one page per command into --dir
+    Man {
+        /// Write fathom.1 and a page per command (fathom-run.1, ...) into this directory
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// Completions and man pages come from the CLI definition alone: no config is read, so a
+/// broken config file does not stop them. None for every other command.
+fn shell_integration(command: &Option<Command>) -> Option<Result<ExitCode>> {
+    let bytes = match command {
+        Some(Command::Completions { shell }) => Ok(shell_cmd::completions(*shell, &mut Cli::command())),
+        Some(Command::Man { dir: None }) => shell_cmd::man_page(Cli::command()),
+        Some(Command::Man { dir: Some(dir) }) => shell_cmd::write_man_pages(Cli::command(), dir).map(|files| {
+            files.iter().map(|f| format!("{}\n", f.display())).collect::<String>().into_bytes()
+        }),
+        _ => return None,
+    };
+    Some(bytes.and_then(|b| {
+        std::io::Write::write_all(&mut std::io::stdout(), &b).map_err(|e| FathomError::io("writing to stdout", e))
+    }).map(|()| ExitCode::SUCCESS))
 }
 
 async fn dispatch(cli: Cli) -> Result<ExitCode> {
@@ -258,11 +286,15 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             print!("{}", demo_cmd::dispatch(&config, args).await?);
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Completions { .. } | Command::Man { .. }) => shell_integration(&cli.command).unwrap_or(Ok(ExitCode::SUCCESS)),
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(done) = shell_integration(&cli.command) {
+        return report(done);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -270,7 +302,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(dispatch(cli)) {
+    report(runtime.block_on(dispatch(cli)))
+}
+
+fn report(outcome: Result<ExitCode>) -> ExitCode {
+    match outcome {
         Ok(code) => code,
         Err(e) if e.to_string().contains("Broken pipe") => ExitCode::SUCCESS,
         Err(e) => {

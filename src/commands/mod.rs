@@ -1,4 +1,4 @@
-//! Headless commands (run, chart, demo, config): the same library calls the workbench makes, printed instead of drawn.
+//! Headless commands (run, chart, demo, config, completions, man): the same library calls the workbench makes, printed instead of drawn.
 
 pub mod check_cmd;
 pub mod chart_cmd;
@@ -9,6 +9,7 @@ pub mod demo_cmd;
 pub mod estimate_cmd;
 pub mod history_cmd;
 pub mod run_cmd;
+pub mod shell_cmd;
 
 use std::io::IsTerminal;
 
