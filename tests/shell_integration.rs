@@ -23,15 +23,17 @@ fn stdout(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// The commit of this checkout, as build.rs records it; None outside a git checkout.
-fn checkout_commit() -> Option<String> {
+/// `git ARGS` in this checkout: its trimmed stdout, None when git fails or there is no checkout.
+fn git(args: &[&str]) -> Option<String> {
     let dir = env!("CARGO_MANIFEST_DIR");
-    let git = |args: &[&str]| {
-        let out = Process::new("git").arg("-C").arg(dir).args(args).output().ok()?;
-        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-    };
-    let top = git(&["rev-parse", "--show-toplevel"])?;
-    (Path::new(&top).canonicalize().ok()? == Path::new(dir).canonicalize().ok()?).then(|| git(&["rev-parse", "--short=12", "HEAD"]))?
+    let out = Process::new("git").arg("-C").arg(dir).args(args).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// True when the crate is the top of a git checkout (build.rs then records a commit).
+fn in_checkout() -> bool {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).canonicalize().ok();
+    git(&["rev-parse", "--show-toplevel"]).and_then(|top| Path::new(&top).canonicalize().ok()).is_some_and(|top| Some(top) == dir)
 }
 
 #[test]
@@ -41,15 +43,15 @@ fn version_names_the_version_the_commit_and_the_engines() {
     assert_eq!(lines[0], format!("fathom {}", env!("CARGO_PKG_VERSION")), "{long}");
     assert_eq!(lines.last().copied(), Some("engines: local, postgres, athena"), "{long}");
     let short = stdout(&["-V"]);
-    match checkout_commit() {
-        Some(hash) => {
-            assert!(lines.contains(&format!("commit: {hash}").as_str()), "{long}");
-            assert_eq!(short.trim(), format!("fathom {} ({hash})", env!("CARGO_PKG_VERSION")));
-        }
-        None => {
-            assert!(lines.contains(&"commit: none (not built from a git checkout)"), "{long}");
-            assert_eq!(short.trim(), format!("fathom {}", env!("CARGO_PKG_VERSION")));
-        }
+    if in_checkout() {
+        // the commit the binary was built from (HEAD then; a commit made since is not rebuilt yet)
+        let line = lines.iter().find_map(|l| l.strip_prefix("commit: ")).unwrap_or_else(|| panic!("no commit line: {long}"));
+        assert!(line.len() == 12 && line.chars().all(|c| c.is_ascii_hexdigit()), "{long}");
+        assert!(git(&["cat-file", "-e", &format!("{line}^{{commit}}")]).is_some(), "{line} is not a commit of this checkout");
+        assert_eq!(short.trim(), format!("fathom {} ({line})", env!("CARGO_PKG_VERSION")));
+    } else {
+        assert!(lines.contains(&"commit: none (not built from a git checkout)"), "{long}");
+        assert_eq!(short.trim(), format!("fathom {}", env!("CARGO_PKG_VERSION")));
     }
 }
 
