@@ -140,14 +140,15 @@ async fn the_workbench_answers_a_repeat_from_the_cache() {
     let mut outputs = Vec::new();
     for (id, cached_before) in [(1, false), (2, true)] {
         exec.run(Effect::Estimate { tab: 1, key: key.clone(), decls: vec![], purpose: EstimatePurpose::PreRun { run: id } });
-        let cached = loop {
-            if let Action::EstimateDone { cached, result, .. } = next(&mut rx).await {
+        let (cached, cache_key) = loop {
+            if let Action::EstimateDone { cached, result, cache_key, .. } = next(&mut rx).await {
                 assert!(result.is_ok());
-                break cached;
+                break (cached, cache_key);
             }
         };
+        assert!(cache_key.is_some(), "run {id}: a local lake query over snapshots has a cache key");
         assert_eq!(cached, cached_before, "run {id}: the estimate knows whether the cache has it");
-        exec.run(Effect::RunQuery { id, profile: "local".into(), sql: sql.into(), decls: vec![], given: vec![], row_cap: 1000, estimate: None, cached });
+        exec.run(Effect::RunQuery { id, profile: "local".into(), sql: sql.into(), decls: vec![], given: vec![], row_cap: 1000, estimate: None, cached, cache_key });
         let out = loop {
             match next(&mut rx).await {
                 Action::QueryDone { id: done, result } if done == id => break result.unwrap(),

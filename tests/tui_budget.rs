@@ -192,7 +192,7 @@ fn a_cached_answer_runs_at_once_for_nothing() {
         match e {
             Effect::Estimate { tab, key, purpose: purpose @ EstimatePurpose::PreRun { .. }, .. } => {
                 let caps = Some(tui_common::PRICED);
-                out.extend(update(&mut s, Action::EstimateDone { tab, key, purpose, result: Ok(dear.clone()), caps, cached: true }));
+                out.extend(update(&mut s, Action::EstimateDone { tab, key, purpose, result: Ok(dear.clone()), caps, cached: true, cache_key: None }));
             }
             other => out.push(other),
         }

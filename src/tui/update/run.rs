@@ -129,8 +129,9 @@ fn begin(s: &mut State, p: PendingRun, estimate: Option<Priced>, cached: bool, f
     }
     tab.pending = None;
     tab.run = RunState::Running { id: p.id, since: now, sql: p.sql.clone(), progress: None };
+    let cache_key = tab.cache_key.as_ref().filter(|(k, _)| *k == p.key()).map(|(_, key)| key.clone());
     s.dirty = true;
-    fx.push(Effect::RunQuery { id: p.id, profile: p.profile, sql: p.sql, decls: p.decls, given: p.given, row_cap: p.row_cap, estimate, cached });
+    fx.push(Effect::RunQuery { id: p.id, profile: p.profile, sql: p.sql, decls: p.decls, given: p.given, row_cap: p.row_cap, estimate, cached, cache_key });
 }
 
 /// Cancels the active tab's run (or the run waiting for its estimate).
