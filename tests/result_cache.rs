@@ -148,7 +148,7 @@ async fn the_workbench_answers_a_repeat_from_the_cache() {
         };
         assert!(cache_key.is_some(), "run {id}: a local lake query over snapshots has a cache key");
         assert_eq!(cached, cached_before, "run {id}: the estimate knows whether the cache has it");
-        exec.run(Effect::RunQuery { id, profile: "local".into(), sql: sql.into(), decls: vec![], given: vec![], row_cap: 1000, estimate: None, cached, cache_key });
+        exec.run(Effect::RunQuery { id, profile: "local".into(), sql: sql.into(), decls: vec![], given: vec![], row_cap: 1000, estimate: None, cached, fresh: false, cache_key });
         let out = loop {
             match next(&mut rx).await {
                 Action::QueryDone { id: done, result } if done == id => break result.unwrap(),

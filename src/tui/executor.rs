@@ -143,7 +143,7 @@ impl Executor {
         let (tx, engines, state_dir) = (&self.tx, &self.engines, self.state_dir.as_path());
         let engine_of = |profile: &str| engines.config().profile(Some(profile)).map(|(_, p)| p.engine_name()).unwrap_or("?");
         match effect {
-            Effect::RunQuery { id, profile, sql, decls, given, row_cap, estimate, cached, cache_key: key } => {
+            Effect::RunQuery { id, profile, sql, decls, given, row_cap, estimate, cached, fresh, cache_key: key } => {
                 let info = RunInfo { time: chrono::Utc::now(), profile: &profile, engine: engine_of(&profile), sql: &sql, given: &given, estimate };
                 let entry = self.begin(info);
                 let engines = engines.clone();
@@ -154,7 +154,7 @@ impl Executor {
                     crate::run::injected_panic("query");
                     let engine = engines.get(&profile).await?;
                     let (budget, store) = (engines.budget(&profile), engines.cache());
-                    if let Some(hit) = key.as_ref().and_then(|k| store.get(k)) {
+                    if let Some(hit) = key.as_ref().filter(|_| !fresh).and_then(|k| store.get(k)) {
                         slot.cached(hit.entry.cost_usd);
                         let started = Instant::now();
                         let batch = arrow::compute::concat_batches(&hit.schema, &hit.batches).map_err(|e| e.to_string())?;

@@ -84,6 +84,7 @@ commands! {
     Quit "quit" "quit (tabs are kept and restored next time)",
     Help "help" "show or hide this help",
     Run "run" "run the statement under the cursor, or the selection",
+    RunFresh "run_fresh" "run it reading the tables again, not the result cache (priced and asked as any run; refreshes the cached answer)",
     Cancel "cancel" "cancel the running query of this tab",
     FocusBrowser "focus_browser" "focus the saved-query browser",
     FocusEditor "focus_editor" "focus the editor",

@@ -85,6 +85,8 @@ pub struct PendingRun {
     pub decls: Vec<ParamDecl>,
     pub given: Vec<(String, String)>,
     pub row_cap: usize,
+    /// Asked to run fresh: the result cache is not read (its answer is written again).
+    pub fresh: bool,
 }
 
 impl PendingRun {
@@ -409,6 +411,8 @@ pub enum Effect {
         estimate: Option<Priced>,
         /// Started as a $0 cache hit: if the entry is gone by then it must not run unasked.
         cached: bool,
+        /// Read the tables even when the cache holds the answer (and cache the new one).
+        fresh: bool,
         /// The result-cache key from the estimate the run was checked against: the answer is
         /// read from or written to it (`None`: not cached).
         cache_key: Option<crate::cache::Key>,

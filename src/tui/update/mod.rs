@@ -233,6 +233,7 @@ fn command(s: &mut State, cmd: Cmd, fx: &mut Vec<Effect>) {
         Cmd::Quit => run::quit(s, fx),
         Cmd::Help => s.overlay = Some(Overlay::Help { scroll: 0 }),
         Cmd::Run => run::run(s, fx),
+        Cmd::RunFresh => run::run_fresh(s, fx),
         Cmd::Cancel => run::cancel(s, fx),
         Cmd::Reconnect => {
             let profile = s.tab().map(|t| t.profile.clone()).unwrap_or_else(|| s.default_profile.clone());
