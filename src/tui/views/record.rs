@@ -18,12 +18,11 @@ use crate::tui::views::{block, centered, fit, title};
 /// The full value as the record view shows it: JSON objects and arrays pretty-printed.
 pub fn full_value(text: &str) -> String {
     let t = text.trim();
-    if (t.starts_with('{') && t.ends_with('}')) || (t.starts_with('[') && t.ends_with(']')) {
-        if let Ok(v) = serde_json::from_str::<serde_json::Value>(t) {
-            if let Ok(pretty) = serde_json::to_string_pretty(&v) {
-                return pretty;
-            }
-        }
+    if ((t.starts_with('{') && t.ends_with('}')) || (t.starts_with('[') && t.ends_with(']')))
+        && let Ok(v) = serde_json::from_str::<serde_json::Value>(t)
+        && let Ok(pretty) = serde_json::to_string_pretty(&v)
+    {
+        return pretty;
     }
     text.to_string()
 }
