@@ -26,10 +26,11 @@ pub enum Context {
     Catalog,
     Budget,
     Dialog,
+    Record,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Global,
         Context::Browser,
         Context::Editor,
@@ -40,6 +41,7 @@ impl Context {
         Context::Catalog,
         Context::Budget,
         Context::Dialog,
+        Context::Record,
     ];
 
     pub fn name(self) -> &'static str {
@@ -54,6 +56,7 @@ impl Context {
             Context::Catalog => "catalog",
             Context::Budget => "budget",
             Context::Dialog => "dialog",
+            Context::Record => "record",
         }
     }
 
@@ -81,6 +84,7 @@ commands! {
     Quit "quit" "quit (tabs are kept and restored next time)",
     Help "help" "show or hide this help",
     Run "run" "run the statement under the cursor, or the selection",
+    RunFresh "run_fresh" "run it reading the tables again, not the result cache (priced and asked as any run; refreshes the cached answer)",
     Cancel "cancel" "cancel the running query of this tab",
     FocusBrowser "focus_browser" "focus the saved-query browser",
     FocusEditor "focus_editor" "focus the editor",
@@ -115,6 +119,9 @@ commands! {
     Jump "jump" "jump to a row number",
     CopyCell "copy_cell" "copy the cell (OSC 52, works over SSH)",
     CopyRow "copy_row" "copy the row, tab-separated",
+    OpenRecord "open_record" "read the row vertically, one column a line, with the cell's full value (psql's \\x)",
+    NextRow "next_row" "record: the next row",
+    PrevRow "prev_row" "record: the previous row",
     Export "export" "export the result (.csv, .json, .parquet)",
     ChartView "chart_view" "chart: next view (raw, rebased to 100, log, drawdown)",
     ChartZoomIn "chart_zoom_in" "chart: zoom in on the date range",

@@ -4,6 +4,7 @@
 
 pub mod autosave;
 pub mod browser;
+pub mod cellfmt;
 pub mod executor;
 pub mod grid;
 pub mod highlight;

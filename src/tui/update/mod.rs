@@ -11,6 +11,7 @@ pub mod lists;
 pub mod overlays;
 pub mod panes;
 pub mod questions;
+pub mod record;
 pub mod run;
 
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
@@ -73,9 +74,10 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 }
             }
         }
-        Action::EstimateDone { tab, key, purpose, result, caps, cached } => {
+        Action::EstimateDone { tab, key, purpose, result, caps, cached, cache_key } => {
             if let Some(t) = s.tabs.iter_mut().find(|t| t.id == tab) {
                 t.cached = cached.then(|| key.clone());
+                t.cache_key = cache_key.map(|k| (key.clone(), k));
             }
             run::estimate_done(s, tab, key, purpose, result, caps, &mut fx)
         }
@@ -131,13 +133,14 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 }
             }
         }
+        Action::ChartBuilt(cache) => chart::built(s, *cache),
         Action::Notify { text, error } => {
             s.dirty = true;
             s.notify(text, error);
         }
     }
     if !ticking && (s.show_chart || s.chart_cache.is_some()) {
-        chart::refresh(s);
+        chart::refresh(s, &mut fx);
     }
     fx
 }
@@ -211,7 +214,8 @@ fn paste(s: &mut State, text: &str) {
             | Overlay::History(_)
             | Overlay::Budget(_)
             | Overlay::Quit { .. }
-            | Overlay::Detached(_),
+            | Overlay::Detached(_)
+            | Overlay::Record(_),
         ) => {}
         None => {
             if let Some(tab) = s.tab_mut() {
@@ -229,6 +233,7 @@ fn command(s: &mut State, cmd: Cmd, fx: &mut Vec<Effect>) {
         Cmd::Quit => run::quit(s, fx),
         Cmd::Help => s.overlay = Some(Overlay::Help { scroll: 0 }),
         Cmd::Run => run::run(s, fx),
+        Cmd::RunFresh => run::run_fresh(s, fx),
         Cmd::Cancel => run::cancel(s, fx),
         Cmd::Reconnect => {
             let profile = s.tab().map(|t| t.profile.clone()).unwrap_or_else(|| s.default_profile.clone());
@@ -298,7 +303,7 @@ fn command(s: &mut State, cmd: Cmd, fx: &mut Vec<Effect>) {
         }
         other => match s.focus {
             Focus::Browser => panes::browser_cmd(s, other),
-            Focus::Grid if chart::takes(s, other) => chart::key(s, other),
+            Focus::Grid if chart::takes(s, other) => chart::key(s, other, fx),
             Focus::Grid => {
                 panes::grid_cmd(s, other, fx);
                 chart::follow_grid(s);
@@ -319,6 +324,7 @@ fn overlay_key(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
         Some(Overlay::Catalog(_) | Overlay::Quality(_) | Overlay::History(_)) => Context::Catalog,
         Some(Overlay::Budget(_)) => Context::Budget,
         Some(Overlay::Quit { .. } | Overlay::Detached(_)) => Context::Dialog,
+        Some(Overlay::Record(_)) => Context::Record,
         None => return,
     };
     if let Some(Overlay::History(h)) = &mut s.overlay
@@ -337,6 +343,7 @@ fn overlay_key(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
         Context::Form => overlays::form_key(s, cmd, &k, fx),
         Context::Budget => budget::dialog_key(s, cmd, &k, fx),
         Context::Dialog => questions::key(s, cmd, fx),
+        Context::Record => record::key(s, cmd, fx),
         Context::Catalog if matches!(s.overlay, Some(Overlay::Quality(_))) => lists::quality_key(s, cmd),
         Context::Catalog if matches!(s.overlay, Some(Overlay::History(_))) => lists::history_key(s, cmd),
         Context::Catalog => lists::catalog_key(s, cmd, fx),
