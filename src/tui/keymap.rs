@@ -26,10 +26,11 @@ pub enum Context {
     Catalog,
     Budget,
     Dialog,
+    Completion,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Global,
         Context::Browser,
         Context::Editor,
@@ -40,6 +41,7 @@ impl Context {
         Context::Catalog,
         Context::Budget,
         Context::Dialog,
+        Context::Completion,
     ];
 
     pub fn name(self) -> &'static str {
@@ -54,6 +56,7 @@ impl Context {
             Context::Catalog => "catalog",
             Context::Budget => "budget",
             Context::Dialog => "dialog",
+            Context::Completion => "completion",
         }
     }
 
@@ -133,6 +136,7 @@ commands! {
     Confirm "confirm" "budget: run it (above the refuse limit, type the amount first)",
     Leave "leave" "quit: leave the running queries running on their servers (recorded; offered again next start)",
     Reconnect "reconnect" "open this tab's profile again (after its connection failed)",
+    Complete "complete" "complete the word at the cursor: table, column, function, keyword, :param (else indent)",
 }
 
 /// A key with modifiers, as written in the keymap file (`ctrl-q`, `G`, `shift-tab`).
@@ -229,7 +233,7 @@ impl Keymap {
         let mut map = Keymap::default();
         for (section, body) in &table {
             let ctx = Context::parse(section).ok_or_else(|| {
-                at(section, None, format!("unknown section [{section}]: expected one of global, browser, editor, grid, form, prompt, help, catalog, budget"))
+                at(section, None, format!("unknown section [{section}]: expected one of global, browser, editor, grid, form, prompt, help, catalog, budget, dialog, completion"))
             })?;
             let body = body.as_table().ok_or_else(|| at(section, Some(section), format!("[{section}] must be a table of command = [keys]")))?;
             let entries = map.sections.entry(ctx).or_default();
