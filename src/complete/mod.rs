@@ -194,15 +194,17 @@ mod tests {
         let sql = "SELECT m.tic FROM reference.tb_meta AS m";
         assert_eq!(texts(&complete(sql, "SELECT m.tic".len(), &names(), &[])), vec!["ticker"]);
         // An unaliased table is its own qualifier; a schema's tables after its dot.
-        assert_eq!(texts(&at_end("SELECT tb_meta.iso FROM reference.tb_meta")), vec!["iso_code"]);
+        let sql = "SELECT tb_meta.iso FROM reference.tb_meta";
+        assert_eq!(texts(&complete(sql, "SELECT tb_meta.iso".len(), &names(), &[])), vec!["iso_code"]);
         assert_eq!(texts(&at_end("SELECT * FROM reference.")), vec!["tb_meta"]);
         // Tables named without their schema resolve when the name is unique.
-        assert_eq!(texts(&at_end("SELECT t.adj FROM us_stocks_price t")), vec!["adj_close"]);
+        let sql = "SELECT t.adj FROM us_stocks_price t";
+        assert_eq!(texts(&complete(sql, "SELECT t.adj".len(), &names(), &[])), vec!["adj_close"]);
     }
 
     #[test]
     fn unqualified_words_offer_columns_in_scope_first_then_everything() {
-        let c = at_end("SELECT tick FROM reference.tb_meta");
+        let c = complete("SELECT tick FROM reference.tb_meta", "SELECT tick".len(), &names(), &[]);
         assert_eq!(c.items.first().map(|i| (i.text.as_str(), i.kind)), Some(("ticker", Kind::Column)), "{c:?}");
         assert_eq!(texts(&at_end("SELECT * FROM us_sto")), vec!["market_data.us_stocks_price"]);
         let c = at_end("SEL");
