@@ -219,6 +219,18 @@ fn the_popup_draws_in_ascii_mode() {
     assert!(popup.iter().all(|l| l.is_ascii()), "{screen}");
 }
 
+/// A workbench and its executor as they start: the editor focused, the names asked for.
+fn start(config: &Arc<Config>) -> (Executor, tokio::sync::mpsc::UnboundedReceiver<Action>, State) {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut exec = Executor::new(config.clone(), tx);
+    let mut s = state(false);
+    press(&mut s, "f3");
+    for f in fathom::tui::update::complete::warm(&mut s) {
+        exec.run(f);
+    }
+    (exec, rx, s)
+}
+
 /// In process, against the demo lake: the first start loads from the engine and keeps the
 /// names on disk; a second start offers them from the disk before the engine answers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -235,13 +247,7 @@ async fn a_second_start_completes_from_the_disk_cache_at_once() {
     };
 
     // First start: nothing on disk; the engine's names, then the columns of one table.
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut exec = Executor::new(config.clone(), tx);
-    let mut s = state(false);
-    press(&mut s, "f3");
-    for f in fathom::tui::update::complete::warm(&mut s) {
-        exec.run(f);
-    }
+    let (mut exec, mut rx, mut s) = start(&config);
     let first = recv(&mut rx).await;
     let Action::Names { cached: false, result: Ok(n), .. } = &first else { panic!("{first:?}") };
     assert!(n.tables.iter().any(|t| t.schema == "market_data" && t.name == "us_stocks_price"), "{:?}", n.tables);
@@ -267,13 +273,7 @@ async fn a_second_start_completes_from_the_disk_cache_at_once() {
     }
 
     // Second start: the disk's names come first and complete before the engine answers.
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut exec = Executor::new(config.clone(), tx);
-    let mut s = state(false);
-    press(&mut s, "f3");
-    for f in fathom::tui::update::complete::warm(&mut s) {
-        exec.run(f);
-    }
+    let (_exec, mut rx, mut s) = start(&config);
     let first = recv(&mut rx).await;
     assert!(matches!(&first, Action::Names { cached: true, result: Ok(_), .. }), "the disk cache answers first: {first:?}");
     update(&mut s, first);
