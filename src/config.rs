@@ -300,6 +300,8 @@ struct FileConfig {
     #[serde(default)]
     cache: CacheSettings,
     #[serde(default)]
+    grid: GridSettings,
+    #[serde(default)]
     profiles: BTreeMap<String, Profile>,
 }
 
@@ -317,6 +319,23 @@ impl Default for CacheSettings {
     }
 }
 
+/// Significant digits a float cell shows when `[grid] float_digits` is not set.
+pub const DEFAULT_FLOAT_DIGITS: usize = 10;
+
+/// `[grid]`: how the result grid writes values (copy and export always use the full value).
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct GridSettings {
+    /// Significant digits a floating-point cell shows (1 to 17).
+    pub float_digits: usize,
+}
+
+impl Default for GridSettings {
+    fn default() -> Self {
+        GridSettings { float_digits: DEFAULT_FLOAT_DIGITS }
+    }
+}
+
 /// The effective configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -330,6 +349,7 @@ pub struct Config {
     pub theme: Option<String>,
     pub budget: Budget,
     pub cache: CacheSettings,
+    pub grid: GridSettings,
     pub profiles: BTreeMap<String, Profile>,
 }
 
@@ -368,8 +388,15 @@ impl Config {
             theme: parsed.theme,
             budget: parsed.budget,
             cache: parsed.cache,
+            grid: parsed.grid,
             profiles,
         };
+        if !(1..=17).contains(&config.grid.float_digits) {
+            return Err(FathomError::Config {
+                path,
+                message: format!("key grid.float_digits: {} is out of range; use 1 to 17 (17 shows every float exactly)", config.grid.float_digits),
+            });
+        }
         if !config.profiles.contains_key(&config.default_profile) {
             return Err(FathomError::Config {
                 path,
@@ -401,6 +428,7 @@ impl Config {
                     theme: None,
                     budget: Budget::default(),
                     cache: CacheSettings::default(),
+                    grid: GridSettings::default(),
                     profiles,
                 };
                 // what and where first: the status line shows the start of it

@@ -454,6 +454,8 @@ async fn the_workbench_executor_on_an_athena_profile() {
         row_cap: 100,
         estimate: None,
         cached: false,
+        fresh: false,
+        cache_key: None,
     });
     let mut states = Vec::new();
     loop {

@@ -134,6 +134,9 @@ fn bad_config_names_file_line_and_key() {
     std::fs::write(&cfg, "row_cap = \"many\"\n").unwrap();
     let e = h.fails(&["--config", cfg.to_str().unwrap(), "config"]);
     assert!(e.contains("line 1") && e.contains("row_cap"), "{e}");
+    std::fs::write(&cfg, "[grid]\nfloat_digits = 0\n").unwrap();
+    let e = h.fails(&["--config", cfg.to_str().unwrap(), "config"]);
+    assert!(e.contains("grid.float_digits") && e.contains("1 to 17"), "{e}");
     let e = h.fails(&["--config", "/nonexistent/fathom.toml", "config"]);
     assert!(e.contains("/nonexistent/fathom.toml"), "{e}");
     let e = h.fails(&["run", "--profile", "nope", "SELECT 1"]);

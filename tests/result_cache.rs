@@ -118,6 +118,40 @@ async fn on_athena_a_hit_never_starts_a_query() {
     assert_eq!(started().await, 3);
 }
 
+/// On Athena the key holds the snapshot each table had in Glue: the same question twice
+/// starts one query; after the tables get new snapshots through Glue (the demo uploaded
+/// again), the next run misses and starts a query.
+#[tokio::test(flavor = "multi_thread")]
+async fn on_athena_a_new_snapshot_in_glue_misses() {
+    let Some(moto) = common::aws::Moto::start() else { return };
+    let (home, engine) = moto.upload_demo("cache-glue").await;
+    let started = async || engine.clients().athena.list_query_executions().send().await.unwrap().query_execution_ids().len();
+    let athena = |sql: &str| {
+        let out = home.cmd().env("XDG_CACHE_HOME", home.root.join("cache")).envs(moto.env()).args(["run", "--profile", "emu", "--yes", "--stats", "--format", "csv", sql]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        (String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let sql = "SELECT COUNT(*) AS n FROM market_data.us_stocks_price WHERE ticker = 'AAPL'";
+    moto.queue_result(&[("n", "bigint", 19, 0)], &[vec![Some("42".into())]]);
+    let (a, _) = athena(sql);
+    let (b, err) = athena(sql);
+    assert_eq!((a.as_str(), b.as_str()), ("n\n42\n", "n\n42\n"));
+    assert!(err.contains("cached (snapshot"), "{err}");
+    assert_eq!(started().await, 1, "one StartQueryExecution for two runs");
+    let out = home
+        .cmd()
+        .envs(moto.env())
+        .args(["demo", "--scale", "small", "--as-of", common::AS_OF, "--athena-upload", "s3://lake/warehouse", "--profile", "emu", "--force"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "demo --athena-upload --force: {}", String::from_utf8_lossy(&out.stderr));
+    moto.queue_result(&[("n", "bigint", 19, 0)], &[vec![Some("43".into())]]);
+    let (c, err) = athena(sql);
+    assert_eq!(c, "n\n43\n", "the new snapshot's answer, not the cached one: {err}");
+    assert!(!err.contains("cached"), "{err}");
+    assert_eq!(started().await, 2, "the miss started a query");
+}
+
 /// The workbench: once a result is cached, its estimate says so, the run starts without a
 /// question (it costs nothing) and is answered from the cache; the ledger records the hit.
 #[tokio::test(flavor = "multi_thread")]
@@ -140,14 +174,15 @@ async fn the_workbench_answers_a_repeat_from_the_cache() {
     let mut outputs = Vec::new();
     for (id, cached_before) in [(1, false), (2, true)] {
         exec.run(Effect::Estimate { tab: 1, key: key.clone(), decls: vec![], purpose: EstimatePurpose::PreRun { run: id } });
-        let cached = loop {
-            if let Action::EstimateDone { cached, result, .. } = next(&mut rx).await {
+        let (cached, cache_key) = loop {
+            if let Action::EstimateDone { cached, result, cache_key, .. } = next(&mut rx).await {
                 assert!(result.is_ok());
-                break cached;
+                break (cached, cache_key);
             }
         };
+        assert!(cache_key.is_some(), "run {id}: a local lake query over snapshots has a cache key");
         assert_eq!(cached, cached_before, "run {id}: the estimate knows whether the cache has it");
-        exec.run(Effect::RunQuery { id, profile: "local".into(), sql: sql.into(), decls: vec![], given: vec![], row_cap: 1000, estimate: None, cached });
+        exec.run(Effect::RunQuery { id, profile: "local".into(), sql: sql.into(), decls: vec![], given: vec![], row_cap: 1000, estimate: None, cached, fresh: false, cache_key });
         let out = loop {
             match next(&mut rx).await {
                 Action::QueryDone { id: done, result } if done == id => break result.unwrap(),

@@ -192,7 +192,8 @@ fn a_cached_answer_runs_at_once_for_nothing() {
         match e {
             Effect::Estimate { tab, key, purpose: purpose @ EstimatePurpose::PreRun { .. }, .. } => {
                 let caps = Some(tui_common::PRICED);
-                out.extend(update(&mut s, Action::EstimateDone { tab, key, purpose, result: Ok(dear.clone()), caps, cached: true }));
+                let cache_key = Some(fathom::cache::Key { hex: "ab12".into(), snapshots: vec![("market_data.us_stocks_price".into(), 7)] });
+                out.extend(update(&mut s, Action::EstimateDone { tab, key, purpose, result: Ok(dear.clone()), caps, cached: true, cache_key }));
             }
             other => out.push(other),
         }
@@ -201,4 +202,17 @@ fn a_cached_answer_runs_at_once_for_nothing() {
     let started: Vec<(Option<Priced>, bool)> =
         out.iter().filter_map(|e| if let Effect::RunQuery { estimate, cached, .. } = e { Some((*estimate, *cached)) } else { None }).collect();
     assert_eq!(started, vec![(Some(Priced { bytes: 0, cost_usd: 0.0 }), true)]);
+    let key_of = |fx: &[Effect]| fx.iter().find_map(|e| if let Effect::RunQuery { cache_key, fresh, .. } = e { Some((cache_key.clone().map(|k| k.hex), *fresh)) } else { None });
+    assert_eq!(key_of(&out), Some((Some("ab12".into()), false)), "the run reads the key its estimate found");
+
+    // Run fresh (shift-F5): the tables are read again, so it is priced and asked as any run.
+    press(&mut s, "esc");
+    let fx = press(&mut s, "shift-f5");
+    assert!(fx.iter().all(|e| !matches!(e, Effect::RunQuery { .. })), "a fresh run of a dear query asks first: {fx:?}");
+    assert!(matches!(s.overlay, Some(fathom::tui::state::Overlay::Budget(_))), "{:?}", s.overlay);
+    let fx = press(&mut s, "y");
+    let started: Vec<(Option<Priced>, bool, bool)> =
+        fx.iter().filter_map(|e| if let Effect::RunQuery { estimate, cached, fresh, .. } = e { Some((*estimate, *cached, *fresh)) } else { None }).collect();
+    assert_eq!(started, vec![(Priced::of(&dear), false, true)], "charged at the estimate, not cached, fresh");
+    assert_eq!(key_of(&fx), Some((Some("ab12".into()), true)), "its answer refreshes the cache entry");
 }

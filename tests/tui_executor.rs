@@ -31,7 +31,7 @@ async fn cpu_over(d: Duration) -> f64 {
 }
 
 fn run(id: u64, sql: &str, estimate: Option<Priced>) -> Effect {
-    Effect::RunQuery { id, profile: "local".into(), sql: sql.into(), decls: vec![], given: vec![], row_cap: 1000, estimate, cached: false }
+    Effect::RunQuery { id, profile: "local".into(), sql: sql.into(), decls: vec![], given: vec![], row_cap: 1000, estimate, cached: false, fresh: false, cache_key: None }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

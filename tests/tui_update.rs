@@ -234,9 +234,9 @@ fn edits_are_autosaved_soon_and_estimated_after_a_pause() {
     let purpose = EstimatePurpose::Live;
     let mut stale = key.clone();
     stale.sql = "SELECT 4".into();
-    update(&mut s, Action::EstimateDone { tab, key: stale, purpose, result: Err("old".into()), caps: None, cached: false });
+    update(&mut s, Action::EstimateDone { tab, key: stale, purpose, result: Err("old".into()), caps: None, cached: false, cache_key: None });
     assert!(matches!(s.tabs[0].estimate, EstimateState::Pending(_)), "a reply for an older text is dropped");
-    update(&mut s, Action::EstimateDone { tab, key, purpose, result: Err("no table".into()), caps: None, cached: false });
+    update(&mut s, Action::EstimateDone { tab, key, purpose, result: Err("no table".into()), caps: None, cached: false, cache_key: None });
     assert!(matches!(&s.tabs[0].estimate, EstimateState::Failed(_, why) if why == "no table"));
 }
 

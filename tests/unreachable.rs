@@ -64,6 +64,8 @@ async fn in_the_workbench_a_hanging_host_blocks_no_other_profile() {
         row_cap: 100,
         estimate: None,
         cached: false,
+        fresh: false,
+        cache_key: None,
     };
     exec.run(run(1, "pg", "SELECT 1"));
     exec.run(run(2, "lake", "SELECT ticker FROM reference.tb_meta ORDER BY meta_id LIMIT 3"));

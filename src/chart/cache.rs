@@ -20,6 +20,15 @@ pub struct ChartCache {
 }
 
 impl ChartCache {
+    /// The chart of `batch` as the header's chart line (`key.2`) asks: the work the TUI's
+    /// executor does off the UI thread once per result.
+    pub fn for_result(key: (u64, u64, String), batch: RecordBatch) -> ChartCache {
+        match ChartSpec::parse(&key.2) {
+            Ok(spec) => ChartCache::build(key, std::slice::from_ref(&batch), &spec),
+            Err(e) => ChartCache { key, chart: Err(e), stops: Vec::new(), row_x: Vec::new() },
+        }
+    }
+
     pub fn build(key: (u64, u64, String), batches: &[RecordBatch], spec: &ChartSpec) -> ChartCache {
         let chart = extract(batches, spec);
         let stops = chart.as_ref().map(x_stops).unwrap_or_default();

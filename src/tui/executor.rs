@@ -154,30 +154,24 @@ impl Executor {
         let (tx, engines, state_dir) = (&self.tx, &self.engines, self.state_dir.as_path());
         let engine_of = |profile: &str| engines.config().profile(Some(profile)).map(|(_, p)| p.engine_name()).unwrap_or("?");
         match effect {
-            Effect::RunQuery { id, profile, sql, decls, given, row_cap, estimate, cached } => {
+            Effect::RunQuery { id, profile, sql, decls, given, row_cap, estimate, cached, fresh, cache_key: key } => {
                 let info = RunInfo { time: chrono::Utc::now(), profile: &profile, engine: engine_of(&profile), sql: &sql, given: &given, estimate };
                 let entry = self.begin(info);
                 let engines = engines.clone();
                 let progress = progress_to(tx.clone(), id, entry.clone());
                 let slot = entry.clone();
+                let digits = engines.config().grid.float_digits;
                 let query = async move {
                     crate::run::injected_panic("query");
                     let engine = engines.get(&profile).await?;
                     let (budget, store) = (engines.budget(&profile), engines.cache());
-                    let key = match engines.config().profile(Some(&profile)) {
-                        Ok((_, p)) => {
-                            let prepared = crate::run::prepare(engine.as_ref(), &sql, &decls, &given, &budget).await.map_err(|e| e.to_string())?;
-                            crate::run::cached::cache_key(engine.caps(), p, &prepared).ok()
-                        }
-                        Err(_) => None,
-                    };
-                    if let Some(hit) = key.as_ref().and_then(|k| store.get(k)) {
+                    if let Some(hit) = key.as_ref().filter(|_| !fresh).and_then(|k| store.get(k)) {
                         slot.cached(hit.entry.cost_usd);
                         let started = Instant::now();
                         let batch = arrow::compute::concat_batches(&hit.schema, &hit.batches).map_err(|e| e.to_string())?;
                         let rows = batch.num_rows() as u64;
                         let out = QueryOutput::new(batch, false, started.elapsed()).with_costs(Some(Priced { bytes: 0, cost_usd: 0.0 }), estimate);
-                        return Ok(out.with_total(rows));
+                        return Ok(out.with_total(rows).with_float_digits(digits));
                     }
                     if cached {
                         return Err("the cached result this run was started from is gone (evicted or damaged); run it again to see its price".into());
@@ -190,7 +184,7 @@ impl Executor {
                         w.commit(out.actual.map(|a| a.cost_usd).filter(|c| *c > 0.0).or(estimate.map(|e| e.cost_usd)).unwrap_or(0.0));
                     }
                     let actual = out.actual;
-                    Ok(out.with_costs(actual, estimate))
+                    Ok(out.with_costs(actual, estimate).with_float_digits(digits))
                 };
                 self.supervise(id, entry, query);
             }
@@ -205,7 +199,8 @@ impl Executor {
                 let query = async move {
                     let engine = engines.get(&profile).await?;
                     let stream = engine.attach(&query_id, progress).await.map_err(|e| e.to_string())?;
-                    collect(stream, row_cap, engines.budget(&profile).price_per_tb_usd).await
+                    let out = collect(stream, row_cap, engines.budget(&profile).price_per_tb_usd).await?;
+                    Ok(out.with_float_digits(engines.config().grid.float_digits))
                 };
                 self.supervise(id, entry, query);
             }
@@ -225,8 +220,9 @@ impl Executor {
             Effect::Estimate { tab, key, decls, purpose } => {
                 let (engines, tx) = (engines.clone(), tx.clone());
                 let task = tokio::spawn(async move {
-                    let (result, caps, cached) = estimate(&engines, &key, &decls).await;
-                    let _ = tx.send(Action::EstimateDone { tab, key, purpose, result, caps, cached });
+                    let (result, caps, cache_key) = estimate(&engines, &key, &decls).await;
+                    let cached = cache_key.as_ref().is_some_and(|k| engines.cache().contains(k));
+                    let _ = tx.send(Action::EstimateDone { tab, key, purpose, result, caps, cached, cache_key });
                 });
                 if purpose == EstimatePurpose::Live
                     && let Some(old) = self.live.insert(tab, task.abort_handle())
@@ -358,22 +354,23 @@ async fn collect_into(
 
 /// The estimate of a statement on a profile, bound as its run would be, and what the
 /// profile's engine can do (`None` when it did not open).
-/// And whether the result cache holds its answer.
-async fn estimate(engines: &Engines, key: &EstimateFor, decls: &[ParamDecl]) -> (std::result::Result<crate::estimate::Estimate, String>, Option<crate::engine::Caps>, bool) {
+/// And the key the result cache keeps its answer under (`None`: not cached), which the run
+/// then uses as it is: the statement is planned once, at the price the user agreed to.
+async fn estimate(engines: &Engines, key: &EstimateFor, decls: &[ParamDecl]) -> (std::result::Result<crate::estimate::Estimate, String>, Option<crate::engine::Caps>, Option<crate::cache::Key>) {
     let engine = match engines.get(&key.profile).await {
         Ok(e) => e,
-        Err(e) => return (Err(e), None, false),
+        Err(e) => return (Err(e), None, None),
     };
     let budget = engines.budget(&key.profile);
     let prepared = match crate::run::prepare(engine.as_ref(), &key.sql, decls, &key.given, &budget).await {
         Ok(p) => p,
-        Err(e) => return (Err(e.to_string()), Some(engine.caps()), false),
+        Err(e) => return (Err(e.to_string()), Some(engine.caps()), None),
     };
-    let cached = match engines.config().profile(Some(&key.profile)) {
-        Ok((_, p)) => crate::run::cached::cache_key(engine.caps(), p, &prepared).is_ok_and(|k| engines.cache().contains(&k)),
-        Err(_) => false,
+    let cache_key = match engines.config().profile(Some(&key.profile)) {
+        Ok((_, p)) => crate::run::cached::cache_key(engine.caps(), p, &prepared).ok(),
+        Err(_) => None,
     };
-    (prepared.estimate, Some(engine.caps()), cached)
+    (prepared.estimate, Some(engine.caps()), cache_key)
 }
 
 /// Effects that only start a task (or write to the terminal) and report back.
@@ -445,6 +442,12 @@ fn run_task(effect: Effect, tx: UnboundedSender<Action>, engines: &Arc<Engines>,
                 if let Err(text) = autosave::save(&dir, &session, generation) {
                     let _ = tx.send(Action::Notify { text, error: true });
                 }
+            });
+        }
+        Effect::BuildChart { key, batch } => {
+            tokio::task::spawn_blocking(move || {
+                let cache = crate::chart::cache::ChartCache::for_result(key, batch);
+                let _ = tx.send(Action::ChartBuilt(Box::new(cache)));
             });
         }
         Effect::Copy(text) => {

@@ -10,6 +10,7 @@ use arrow::record_batch::RecordBatch;
 use arrow::util::display::{ArrayFormatter, FormatOptions};
 
 use crate::textwidth::width;
+use crate::tui::cellfmt;
 
 /// Widest a column gets; longer values are cut with an ellipsis.
 pub const MAX_COL_WIDTH: usize = 40;
@@ -31,13 +32,27 @@ pub struct QueryOutput {
     pub estimate: Option<Priced>,
     /// Every row the result had (more than `batch` holds when it was cut at the row cap).
     pub total: u64,
+    /// Significant digits a float cell shows (`[grid] float_digits`).
+    pub digits: usize,
+    /// Per column, the fraction digits its decimal points are aligned to (0: not a float).
+    pub fracs: Vec<usize>,
 }
 
 impl QueryOutput {
     pub fn new(batch: RecordBatch, truncated: bool, elapsed: Duration) -> QueryOutput {
-        let widths = column_widths(&batch);
+        let digits = cellfmt::DEFAULT_DIGITS;
+        let (widths, fracs) = layout(&batch, digits);
         let total = batch.num_rows() as u64;
-        QueryOutput { batch, truncated, elapsed, widths, actual: None, estimate: None, total }
+        QueryOutput { batch, truncated, elapsed, widths, actual: None, estimate: None, total, digits, fracs }
+    }
+
+    /// With floats shown in `digits` significant digits (widths measured again).
+    pub fn with_float_digits(mut self, digits: usize) -> QueryOutput {
+        if digits != self.digits {
+            (self.widths, self.fracs) = layout(&self.batch, digits);
+            self.digits = digits;
+        }
+        self
     }
 
     /// With the count of every row the result had (the grid keeps at most the row cap).
@@ -56,6 +71,12 @@ impl QueryOutput {
 
 /// Display width of each column: the header and a sample of values, capped.
 pub fn column_widths(batch: &RecordBatch) -> Vec<usize> {
+    layout(batch, cellfmt::DEFAULT_DIGITS).0
+}
+
+/// Each column's display width (the header and a sample of values, capped) and, for float
+/// columns, the fraction digits their points align to.
+fn layout(batch: &RecordBatch, digits: usize) -> (Vec<usize>, Vec<usize>) {
     let n = batch.num_rows();
     let sample: Vec<usize> = if n <= WIDTH_SAMPLE { (0..n).collect() } else { (0..WIDTH_SAMPLE / 2).chain(n - WIDTH_SAMPLE / 2..n).collect() };
     batch
@@ -64,15 +85,19 @@ pub fn column_widths(batch: &RecordBatch) -> Vec<usize> {
         .iter()
         .zip(batch.columns())
         .map(|(f, col)| {
-            let fmt = ArrayFormatter::try_new(col.as_ref(), &FormatOptions::default()).ok();
-            let widest = sample
-                .iter()
-                .map(|&r| if col.is_null(r) { 4 } else { fmt.as_ref().map(|f| width(&f.value(r).to_string())).unwrap_or(4) })
-                .max()
-                .unwrap_or(0);
-            widest.max(width(f.name()) + 2).clamp(3, MAX_COL_WIDTH)
+            let (texts, frac): (Vec<String>, usize) = if cellfmt::is_float(f.data_type()) {
+                let texts: Vec<String> = sample.iter().filter_map(|&r| cellfmt::float_cell(col.as_ref(), r, digits)).collect();
+                let frac = cellfmt::widest_fraction(texts.iter().map(String::as_str));
+                (texts.iter().map(|t| cellfmt::align(t, frac)).collect(), frac)
+            } else {
+                let fmt = ArrayFormatter::try_new(col.as_ref(), &FormatOptions::default()).ok();
+                (sample.iter().filter(|&&r| !col.is_null(r)).map(|&r| fmt.as_ref().map(|f| f.value(r).to_string()).unwrap_or_default()).collect(), 0)
+            };
+            let nulls = sample.iter().any(|&r| col.is_null(r));
+            let widest = texts.iter().map(|t| width(t)).max().unwrap_or(0).max(if nulls { 4 } else { 0 });
+            (widest.max(width(f.name()) + 2).clamp(3, MAX_COL_WIDTH), frac)
         })
-        .collect()
+        .unzip()
 }
 
 /// One cell as the grid shows it.
@@ -136,6 +161,20 @@ impl ResultSet {
             Ok(f) => Cell::Value(f.value(row).to_string()),
             Err(_) => Cell::Value("?".into()),
         }
+    }
+
+    /// The cell at grid row `r`, column `c` as the grid writes it: floats cut to the
+    /// result's significant digits and aligned on their points; the rest as [`Self::cell`].
+    pub fn display(&self, r: usize, c: usize) -> Cell {
+        let col = self.out.batch.column(c);
+        let row = self.source_row(r);
+        if row < col.len() && cellfmt::is_float(col.data_type()) {
+            return match cellfmt::float_cell(col.as_ref(), row, self.out.digits) {
+                Some(t) => Cell::Value(cellfmt::align(&t, self.out.fracs.get(c).copied().unwrap_or(0))),
+                None => Cell::Null,
+            };
+        }
+        self.cell(r, c)
     }
 
     /// The row `r` as tab-separated text (NULL as empty), for copying.

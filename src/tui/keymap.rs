@@ -26,11 +26,12 @@ pub enum Context {
     Catalog,
     Budget,
     Dialog,
+    Record,
     Completion,
 }
 
 impl Context {
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 12] = [
         Context::Global,
         Context::Browser,
         Context::Editor,
@@ -41,6 +42,7 @@ impl Context {
         Context::Catalog,
         Context::Budget,
         Context::Dialog,
+        Context::Record,
         Context::Completion,
     ];
 
@@ -56,6 +58,7 @@ impl Context {
             Context::Catalog => "catalog",
             Context::Budget => "budget",
             Context::Dialog => "dialog",
+            Context::Record => "record",
             Context::Completion => "completion",
         }
     }
@@ -84,6 +87,7 @@ commands! {
     Quit "quit" "quit (tabs are kept and restored next time)",
     Help "help" "show or hide this help",
     Run "run" "run the statement under the cursor, or the selection",
+    RunFresh "run_fresh" "run it reading the tables again, not the result cache (priced and asked as any run; refreshes the cached answer)",
     Cancel "cancel" "cancel the running query of this tab",
     FocusBrowser "focus_browser" "focus the saved-query browser",
     FocusEditor "focus_editor" "focus the editor",
@@ -118,6 +122,9 @@ commands! {
     Jump "jump" "jump to a row number",
     CopyCell "copy_cell" "copy the cell (OSC 52, works over SSH)",
     CopyRow "copy_row" "copy the row, tab-separated",
+    OpenRecord "open_record" "read the row vertically, one column a line, with the cell's full value (psql's \\x)",
+    NextRow "next_row" "record: the next row",
+    PrevRow "prev_row" "record: the previous row",
     Export "export" "export the result (.csv, .json, .parquet)",
     ChartView "chart_view" "chart: next view (raw, rebased to 100, log, drawdown)",
     ChartZoomIn "chart_zoom_in" "chart: zoom in on the date range",
@@ -233,7 +240,7 @@ impl Keymap {
         let mut map = Keymap::default();
         for (section, body) in &table {
             let ctx = Context::parse(section).ok_or_else(|| {
-                at(section, None, format!("unknown section [{section}]: expected one of global, browser, editor, grid, form, prompt, help, catalog, budget, dialog, completion"))
+                at(section, None, format!("unknown section [{section}]: expected one of global, browser, editor, grid, form, prompt, help, catalog, budget, dialog, record, completion"))
             })?;
             let body = body.as_table().ok_or_else(|| at(section, Some(section), format!("[{section}] must be a table of command = [keys]")))?;
             let entries = map.sections.entry(ctx).or_default();

@@ -4,6 +4,7 @@
 
 pub mod autosave;
 pub mod browser;
+pub mod cellfmt;
 pub mod complete;
 pub mod executor;
 pub mod grid;

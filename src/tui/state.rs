@@ -85,6 +85,8 @@ pub struct PendingRun {
     pub decls: Vec<ParamDecl>,
     pub given: Vec<(String, String)>,
     pub row_cap: usize,
+    /// Asked to run fresh: the result cache is not read (its answer is written again).
+    pub fresh: bool,
 }
 
 impl PendingRun {
@@ -112,6 +114,8 @@ pub struct Tab {
     pub pending: Option<PendingRun>,
     /// The statement whose answer the result cache holds (from its last estimate).
     pub cached: Option<EstimateFor>,
+    /// The result-cache key its last estimate gave (runs use it; nothing is planned twice).
+    pub cache_key: Option<(EstimateFor, crate::cache::Key)>,
 }
 
 impl Tab {
@@ -131,6 +135,7 @@ impl Tab {
             estimate: EstimateState::None,
             pending: None,
             cached: None,
+            cache_key: None,
         }
     }
 
@@ -285,6 +290,15 @@ pub enum Overlay {
     /// Quitting with queries running: stop them (Enter), leave them running (l), or stay.
     Quit { running: usize },
     Detached(DetachedOffer),
+    /// The grid's row read vertically (psql's `\x`), on the grid's cursor row.
+    Record(RecordView),
+}
+
+/// The record view: which column is selected, and how far its full value is scrolled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RecordView {
+    pub field: usize,
+    pub scroll: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -326,6 +340,10 @@ pub struct State {
     pub chart_view: crate::chart::ChartView,
     /// The active result's chart, extracted once per result by `update` (never in `draw`).
     pub chart_cache: Option<crate::chart::cache::ChartCache>,
+    /// The result whose chart is being extracted on a task (`Effect::BuildChart`).
+    pub chart_building: Option<(u64, u64, String)>,
+    /// The crosshair was asked for while the chart was being extracted.
+    pub chart_cursor_wanted: bool,
     /// The crosshair, when on: an index into the cache's x stops.
     pub chart_cursor: Option<usize>,
     pub next_id: u64,
@@ -356,7 +374,16 @@ pub enum Action {
     /// The estimate (or why there is none), with what the profile's engine can do (`None`:
     /// the engine did not open).
     /// `cached`: the result cache holds this statement's answer (a run costs nothing).
-    EstimateDone { tab: u64, key: EstimateFor, purpose: EstimatePurpose, result: Result<Estimate, String>, caps: Option<Caps>, cached: bool },
+    /// `cache_key`: the key its answer is cached under (`None`: it is not cached).
+    EstimateDone {
+        tab: u64,
+        key: EstimateFor,
+        purpose: EstimatePurpose,
+        result: Result<Estimate, String>,
+        caps: Option<Caps>,
+        cached: bool,
+        cache_key: Option<crate::cache::Key>,
+    },
     Catalog { profile: String, result: Result<Vec<crate::engine::TableInfo>, String> },
     Described { profile: String, schema: String, table: String, result: Result<TableDetail, String> },
     /// The run ledger, as written (oldest first).
@@ -367,6 +394,8 @@ pub enum Action {
     /// Queries an earlier session left running on their servers (from the ledger).
     Detached(Result<Vec<crate::history::Run>, String>),
     Notify { text: String, error: bool },
+    /// The chart of a result, extracted on a task.
+    ChartBuilt(Box<crate::chart::cache::ChartCache>),
     /// Completion's names of a profile: from the disk cache (`cached`), then the engine.
     Names { profile: String, result: Result<Box<crate::complete::Names>, String>, cached: bool },
 }
@@ -386,6 +415,11 @@ pub enum Effect {
         estimate: Option<Priced>,
         /// Started as a $0 cache hit: if the entry is gone by then it must not run unasked.
         cached: bool,
+        /// Read the tables even when the cache holds the answer (and cache the new one).
+        fresh: bool,
+        /// The result-cache key from the estimate the run was checked against: the answer is
+        /// read from or written to it (`None`: not cached).
+        cache_key: Option<crate::cache::Key>,
     },
     Cancel { id: u64 },
     /// Follow a query an earlier session left running (`query_id` on `profile`) into run `id`.
@@ -403,6 +437,8 @@ pub enum Effect {
     /// Write the session; `generation` orders the writes (an older one never wins).
     Autosave { session: Session, generation: u64 },
     Copy(String),
+    /// Extract the chart of a result (tab, query, header chart line) off the UI thread.
+    BuildChart { key: (u64, u64, String), batch: arrow::record_batch::RecordBatch },
     Export { path: PathBuf, batch: arrow::record_batch::RecordBatch },
     SaveFile { path: PathBuf, text: String },
     /// Leave: stop every running query on its server first, or (`leave`) let the queries
@@ -437,6 +473,8 @@ impl State {
             show_chart: false,
             chart_view: crate::chart::ChartView::default(),
             chart_cache: None,
+            chart_building: None,
+            chart_cursor_wanted: false,
             chart_cursor: None,
             next_id: 1,
             autosave_generation: 0,

@@ -18,7 +18,27 @@ use fathom::engine::Caps;
 use fathom::estimate::{Estimate, TableEstimate};
 use fathom::tui::state::{Action, Effect, EstimatePurpose, RunState, State};
 use fathom::tui::theme::{Glyphs, SHIPPED, Theme};
-use fathom::tui::update::update;
+
+/// `update`, with the chart extractions it asks for done at once (the executor does them on
+/// a task), so a test sees the workbench as it is once they are back.
+pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
+    let mut out = Vec::new();
+    let mut fx = fathom::tui::update::update(s, action);
+    while !fx.is_empty() {
+        let mut more = Vec::new();
+        for e in fx {
+            match e {
+                Effect::BuildChart { key, batch } => {
+                    let cache = fathom::chart::cache::ChartCache::for_result(key, batch);
+                    more.extend(fathom::tui::update::update(s, Action::ChartBuilt(Box::new(cache))));
+                }
+                other => out.push(other),
+            }
+        }
+        fx = more;
+    }
+    out
+}
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyEvent;
@@ -91,7 +111,7 @@ pub fn answer_with(s: &mut State, fx: Vec<Effect>, result: Result<Estimate, Stri
     for e in fx {
         match e {
             Effect::Estimate { tab, key, purpose: purpose @ EstimatePurpose::PreRun { .. }, .. } => {
-                out.extend(update(s, Action::EstimateDone { tab, key, purpose, result: result.clone(), caps, cached: false }));
+                out.extend(update(s, Action::EstimateDone { tab, key, purpose, result: result.clone(), caps, cached: false, cache_key: None }));
             }
             other => out.push(other),
         }

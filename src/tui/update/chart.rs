@@ -1,14 +1,14 @@
 //! Keys of the chart pane (given from the grid): the view (raw, rebased, log, drawdown),
 //! zoom and pan, and the crosshair: `x` toggles it, left/right (h/l) move it a point, H/L a
 //! page; the grid's selected row follows it, and it follows the grid's row. The chart is
-//! extracted once per result into `State::chart_cache` by `refresh`, never in `draw`.
+//! extracted once per result on a task (`refresh` asks, `built` keeps it), never in `draw`.
 
 use crate::chart::cache::ChartCache;
-use crate::chart::{ChartSpec, ChartView};
+use crate::chart::ChartView;
 use crate::library::parse_header;
 use crate::tui::keymap::Cmd;
 use crate::tui::layout::areas_of as areas;
-use crate::tui::state::{RunState, State};
+use crate::tui::state::{Effect, RunState, State};
 
 /// True for the commands this file handles in the grid (left/right only with the crosshair on).
 pub fn takes(s: &State, cmd: Cmd) -> bool {
@@ -27,7 +27,7 @@ pub fn takes(s: &State, cmd: Cmd) -> bool {
     }
 }
 
-pub fn key(s: &mut State, cmd: Cmd) {
+pub fn key(s: &mut State, cmd: Cmd, fx: &mut Vec<Effect>) {
     let view = s.chart_view;
     let changed = match cmd {
         Cmd::ChartView => Some(ChartView { mode: view.mode.next(), ..view }),
@@ -43,7 +43,15 @@ pub fn key(s: &mut State, cmd: Cmd) {
         s.chart_view = v;
         return;
     }
-    refresh(s);
+    refresh(s, fx);
+    if s.chart_building.is_some() {
+        // The chart is being extracted: the crosshair comes on when it is back.
+        // (the pane says "preparing the chart...").
+        if cmd == Cmd::ChartCursor {
+            s.chart_cursor_wanted = true;
+        }
+        return;
+    }
     let stops = s.chart_cache.as_ref().map(|c| c.stops.len()).unwrap_or(0);
     let page = (stops / 10).max(1) as isize;
     match cmd {
@@ -128,25 +136,42 @@ fn key_of(s: &State) -> Option<(u64, u64, String)> {
     Some((tab.id, rs.query_id, header.chart.unwrap_or_default()))
 }
 
-/// Rebuilds the chart cache when the active result (or its header's chart line) changed;
-/// a new result turns the crosshair off.
-pub fn refresh(s: &mut State) {
+/// Asks for the chart of the active result when it (or its header's chart line) changed:
+/// the series are extracted on a task (`Effect::BuildChart`), never on the UI thread.
+pub fn refresh(s: &mut State, fx: &mut Vec<Effect>) {
     let Some(key) = key_of(s) else {
+        s.chart_building = None;
         if s.chart_cache.take().is_some() {
             s.chart_cursor = None;
         }
         return;
     };
-    if s.chart_cache.as_ref().is_some_and(|c| c.key == key) {
+    if s.chart_cache.as_ref().is_some_and(|c| c.key == key) || s.chart_building.as_ref() == Some(&key) {
         return;
     }
     let Some(RunState::Ready(rs)) = s.tab().map(|t| &t.run) else { return };
-    let batches = [rs.out.batch.clone()];
-    let cache = match ChartSpec::parse(&key.2) {
-        Ok(spec) => ChartCache::build(key, &batches, &spec),
-        Err(e) => ChartCache { key, chart: Err(e), stops: Vec::new(), row_x: Vec::new() },
-    };
+    fx.push(Effect::BuildChart { key: key.clone(), batch: rs.out.batch.clone() });
+    s.chart_building = Some(key);
+}
+
+/// A chart came back from its task: kept if its result is still the active one (a new
+/// result turns the crosshair off).
+pub fn built(s: &mut State, cache: ChartCache) {
+    if s.chart_building.as_ref() == Some(&cache.key) {
+        s.chart_building = None;
+    }
+    if key_of(s).as_ref() != Some(&cache.key) {
+        return;
+    }
+    let points = !cache.stops.is_empty();
     s.chart_cache = Some(cache);
     s.chart_cursor = None;
     s.dirty = true;
+    if std::mem::take(&mut s.chart_cursor_wanted) {
+        if !points {
+            return s.notify("no points to put a crosshair on: run a query with a date column first", false);
+        }
+        s.chart_cursor = Some(0);
+        follow_grid(s);
+    }
 }

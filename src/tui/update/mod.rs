@@ -12,6 +12,7 @@ pub mod lists;
 pub mod overlays;
 pub mod panes;
 pub mod questions;
+pub mod record;
 pub mod run;
 
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
@@ -74,9 +75,10 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 }
             }
         }
-        Action::EstimateDone { tab, key, purpose, result, caps, cached } => {
+        Action::EstimateDone { tab, key, purpose, result, caps, cached, cache_key } => {
             if let Some(t) = s.tabs.iter_mut().find(|t| t.id == tab) {
                 t.cached = cached.then(|| key.clone());
+                t.cache_key = cache_key.map(|k| (key.clone(), k));
             }
             run::estimate_done(s, tab, key, purpose, result, caps, &mut fx)
         }
@@ -133,6 +135,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 }
             }
         }
+        Action::ChartBuilt(cache) => chart::built(s, *cache),
         Action::Notify { text, error } => {
             s.dirty = true;
             s.notify(text, error);
@@ -140,7 +143,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Names { profile, result, cached } => complete::names_arrived(s, &profile, result, cached, &mut fx),
     }
     if !ticking && (s.show_chart || s.chart_cache.is_some()) {
-        chart::refresh(s);
+        chart::refresh(s, &mut fx);
     }
     fx
 }
@@ -219,7 +222,8 @@ fn paste(s: &mut State, text: &str) {
             | Overlay::History(_)
             | Overlay::Budget(_)
             | Overlay::Quit { .. }
-            | Overlay::Detached(_),
+            | Overlay::Detached(_)
+            | Overlay::Record(_),
         ) => {}
         None => {
             if let Some(tab) = s.tab_mut() {
@@ -237,6 +241,7 @@ fn command(s: &mut State, cmd: Cmd, fx: &mut Vec<Effect>) {
         Cmd::Quit => run::quit(s, fx),
         Cmd::Help => s.overlay = Some(Overlay::Help { scroll: 0 }),
         Cmd::Run => run::run(s, fx),
+        Cmd::RunFresh => run::run_fresh(s, fx),
         Cmd::Cancel => run::cancel(s, fx),
         Cmd::Reconnect => {
             let profile = s.tab().map(|t| t.profile.clone()).unwrap_or_else(|| s.default_profile.clone());
@@ -310,7 +315,7 @@ fn command(s: &mut State, cmd: Cmd, fx: &mut Vec<Effect>) {
         }
         other => match s.focus {
             Focus::Browser => panes::browser_cmd(s, other),
-            Focus::Grid if chart::takes(s, other) => chart::key(s, other),
+            Focus::Grid if chart::takes(s, other) => chart::key(s, other, fx),
             Focus::Grid => {
                 panes::grid_cmd(s, other, fx);
                 chart::follow_grid(s);
@@ -331,6 +336,7 @@ fn overlay_key(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
         Some(Overlay::Catalog(_) | Overlay::Quality(_) | Overlay::History(_)) => Context::Catalog,
         Some(Overlay::Budget(_)) => Context::Budget,
         Some(Overlay::Quit { .. } | Overlay::Detached(_)) => Context::Dialog,
+        Some(Overlay::Record(_)) => Context::Record,
         None => return,
     };
     if let Some(Overlay::History(h)) = &mut s.overlay
@@ -349,6 +355,7 @@ fn overlay_key(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
         Context::Form => overlays::form_key(s, cmd, &k, fx),
         Context::Budget => budget::dialog_key(s, cmd, &k, fx),
         Context::Dialog => questions::key(s, cmd, fx),
+        Context::Record => record::key(s, cmd, fx),
         Context::Catalog if matches!(s.overlay, Some(Overlay::Quality(_))) => lists::quality_key(s, cmd),
         Context::Catalog if matches!(s.overlay, Some(Overlay::History(_))) => lists::history_key(s, cmd),
         Context::Catalog => lists::catalog_key(s, cmd, fx),

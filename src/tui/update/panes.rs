@@ -152,6 +152,7 @@ pub fn grid_cmd(s: &mut State, cmd: Cmd, fx: &mut Vec<Effect>) {
             let msg = format!("copied row {} to the clipboard (tab-separated)", rs.row + 1);
             s.notify(msg, false);
         }
+        Cmd::OpenRecord => super::record::open(s),
         Cmd::Export => {
             let input = "result.csv".to_string();
             s.overlay = Some(Overlay::Prompt(Prompt { kind: PromptKind::Export, input, error: None }));

@@ -16,6 +16,16 @@ use crate::tui::update::ctx::{current_statement, edit_params, param_decls, sched
 
 /// Runs the current statement of the active tab: its parameters first, then its price.
 pub fn run(s: &mut State, fx: &mut Vec<Effect>) {
+    run_with(s, false, fx)
+}
+
+/// `run`, reading the tables even when the result cache holds the answer: priced and
+/// gated as any run, and its answer replaces the cached one.
+pub fn run_fresh(s: &mut State, fx: &mut Vec<Effect>) {
+    run_with(s, true, fx)
+}
+
+fn run_with(s: &mut State, fresh: bool, fx: &mut Vec<Effect>) {
     let Some(tab) = s.tab() else { return };
     let Some(sql) = current_statement(tab) else {
         return s.notify("nothing to run: put the cursor on a statement (or select one)", false);
@@ -36,7 +46,7 @@ pub fn run(s: &mut State, fx: &mut Vec<Effect>) {
     }
     let (given, profile, tab_id) = (tab.params.clone(), tab.profile.clone(), tab.id);
     let id = s.fresh_id();
-    let pending = PendingRun { id, tab: tab_id, profile, sql, decls, given, row_cap: s.row_cap };
+    let pending = PendingRun { id, tab: tab_id, profile, sql, decls, given, row_cap: s.row_cap, fresh };
     request(s, pending, fx);
 }
 
@@ -104,7 +114,7 @@ pub fn estimate_done(
 fn decide(s: &mut State, pending: PendingRun, estimate: Result<Estimate, String>, caps: crate::engine::Caps, fx: &mut Vec<Effect>) {
     // The result cache has the answer: it costs nothing, so nothing needs asking.
     let key = pending.key();
-    if s.tabs.iter().any(|t| t.id == pending.tab && t.cached.as_ref() == Some(&key)) {
+    if !pending.fresh && s.tabs.iter().any(|t| t.id == pending.tab && t.cached.as_ref() == Some(&key)) {
         return begin(s, pending, Some(Priced { bytes: 0, cost_usd: 0.0 }), true, fx);
     }
     let decision = gate(&estimate, caps, &s.budget);
@@ -129,8 +139,10 @@ fn begin(s: &mut State, p: PendingRun, estimate: Option<Priced>, cached: bool, f
     }
     tab.pending = None;
     tab.run = RunState::Running { id: p.id, since: now, sql: p.sql.clone(), progress: None };
+    let cache_key = tab.cache_key.as_ref().filter(|(k, _)| *k == p.key()).map(|(_, key)| key.clone());
     s.dirty = true;
-    fx.push(Effect::RunQuery { id: p.id, profile: p.profile, sql: p.sql, decls: p.decls, given: p.given, row_cap: p.row_cap, estimate, cached });
+    let fresh = p.fresh;
+    fx.push(Effect::RunQuery { id: p.id, profile: p.profile, sql: p.sql, decls: p.decls, given: p.given, row_cap: p.row_cap, estimate, cached, fresh, cache_key });
 }
 
 /// Cancels the active tab's run (or the run waiting for its estimate).

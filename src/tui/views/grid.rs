@@ -11,6 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::estimate::bill::{human_bytes, human_usd};
+use crate::tui::cellfmt;
 use crate::tui::grid::{Priced, ResultSet};
 use crate::tui::state::{Focus, RunState, State};
 use crate::tui::theme::Theme;
@@ -126,6 +127,7 @@ pub fn draw_cells(rs: &ResultSet, t: &Theme, has_focus: bool, area: Rect, buf: &
     }
     let height = area.height.saturating_sub(1) as usize;
     let numeric: Vec<bool> = cols.iter().map(|&(c, _, _)| is_numeric(schema.field(c).data_type())).collect();
+    let floats: Vec<bool> = cols.iter().map(|&(c, _, _)| cellfmt::is_float(schema.field(c).data_type())).collect();
     let shown: Vec<usize> = cols.iter().map(|&(c, _, _)| c).collect();
     let fmts = rs.formatters(&shown);
     for (i, r) in (rs.top..rs.rows()).take(height).enumerate() {
@@ -137,6 +139,9 @@ pub fn draw_cells(rs: &ResultSet, t: &Theme, has_focus: bool, area: Rect, buf: &
             let (array, fmt) = &fmts[k];
             let (text, style) = if array.is_null(src) {
                 (g.null.to_string(), t.null)
+            } else if floats[k] {
+                let text = cellfmt::float_cell(array.as_ref(), src, rs.out.digits).unwrap_or_default();
+                (cellfmt::align(&text, rs.out.fracs.get(c).copied().unwrap_or(0)), t.text)
             } else {
                 (fmt.as_ref().map(|f| f.value(src).to_string()).unwrap_or_else(|| "?".into()), t.text)
             };

@@ -11,6 +11,7 @@ pub mod grid;
 pub mod help;
 pub mod history;
 pub mod questions;
+pub mod record;
 pub mod status;
 
 use ratatui::Frame;
@@ -46,6 +47,7 @@ pub fn draw(f: &mut Frame, s: &State) {
         Some(Overlay::History(h)) => history::draw(f, s, h),
         Some(Overlay::Quit { running }) => questions::draw_quit(f, s, *running),
         Some(Overlay::Detached(offer)) => questions::draw_detached(f, s, offer),
+        Some(Overlay::Record(view)) => record::draw(f, s, view),
         None => {}
     }
 }
