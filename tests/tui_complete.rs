@@ -219,6 +219,11 @@ fn the_popup_draws_in_ascii_mode() {
     assert!(popup.iter().all(|l| l.is_ascii()), "{screen}");
 }
 
+/// The executor's next reply (generous: the machine may be loaded).
+async fn recv(rx: &mut tokio::sync::mpsc::UnboundedReceiver<Action>) -> Action {
+    tokio::time::timeout(Duration::from_secs(120), rx.recv()).await.expect("the executor answers").unwrap()
+}
+
 /// A workbench and its executor as they start: the editor focused, the names asked for.
 fn start(config: &Arc<Config>) -> (Executor, tokio::sync::mpsc::UnboundedReceiver<Action>, State) {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
@@ -241,10 +246,6 @@ async fn a_second_start_completes_from_the_disk_cache_at_once() {
     // This binary's only test that reads the cache dir from the environment.
     unsafe { std::env::set_var("XDG_CACHE_HOME", &cache) };
     let config = Arc::new(Config::load(None, home.paths()).unwrap());
-    let recv = |rx: &mut tokio::sync::mpsc::UnboundedReceiver<Action>| {
-        let next = rx.recv();
-        async move { tokio::time::timeout(Duration::from_secs(120), next).await.expect("the executor answers").unwrap() }
-    };
 
     // First start: nothing on disk; the engine's names, then the columns of one table.
     let (mut exec, mut rx, mut s) = start(&config);
