@@ -131,13 +131,17 @@ async fn on_athena_a_new_snapshot_in_glue_misses() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         (String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string())
     };
-    let sql = "SELECT COUNT(*) AS n FROM market_data.us_stocks_price WHERE ticker = 'AAPL'";
+    let sql = "SELECT COUNT(*) AS n FROM market_data.us_stocks_price WHERE meta_id = 1";
     moto.queue_result(&[("n", "bigint", 19, 0)], &[vec![Some("42".into())]]);
-    let (a, _) = athena(sql);
+    let (a, first) = athena(sql);
     let (b, err) = athena(sql);
-    assert_eq!((a.as_str(), b.as_str()), ("n\n42\n", "n\n42\n"));
-    assert!(err.contains("cached (snapshot"), "{err}");
+    assert_eq!((a.as_str(), b.as_str()), ("n\n42\n", "n\n42\n"), "{first}\n{err}");
+    assert!(err.contains("cached (snapshot market_data.us_stocks_price@"), "{err}");
     assert_eq!(started().await, 1, "one StartQueryExecution for two runs");
+    // What cannot be keyed says why under --stats.
+    moto.queue_result(&[("n", "bigint", 19, 0)], &[vec![Some("1".into())]]);
+    let (_, err) = athena("SELECT COUNT(*) AS n FROM market_data.us_stocks_price WHERE no_such_column = 1");
+    assert!(err.contains("not cached: the estimate could not plan it"), "{err}");
     let out = home
         .cmd()
         .envs(moto.env())
@@ -149,7 +153,7 @@ async fn on_athena_a_new_snapshot_in_glue_misses() {
     let (c, err) = athena(sql);
     assert_eq!(c, "n\n43\n", "the new snapshot's answer, not the cached one: {err}");
     assert!(!err.contains("cached"), "{err}");
-    assert_eq!(started().await, 2, "the miss started a query");
+    assert_eq!(started().await, 3, "the miss started a query");
 }
 
 /// The workbench: once a result is cached, its estimate says so, the run starts without a

@@ -150,6 +150,8 @@ pub struct Ran<S> {
     pub prepared: crate::run::Prepared,
     /// The cached result it was answered from, when it was.
     pub cached: Option<crate::cache::Entry>,
+    /// Why its answer was not cached (`None`: it was, or it came from the cache).
+    pub uncached: Option<String>,
 }
 
 /// Runs a query through the run pipeline: bind, estimate, the gate and the user's consent,
@@ -197,7 +199,7 @@ pub async fn run_query<S: crate::run::Sink>(
         }
         let drained = run::Drained { rows: hit.entry.rows, scanned: Some(0), elapsed: started.elapsed() };
         record(&ledger::cached(ledger::begin(info), drained.rows, hit.entry.cost_usd, drained.elapsed));
-        return Ok(Ran { sink, drained, prepared, cached: Some(hit.entry) });
+        return Ok(Ran { sink, drained, prepared, cached: Some(hit.entry), uncached: None });
     }
     if let Err(e) = consent(&prepared, req.allowance) {
         record(&ledger::not_run(info, &e.to_string()));
@@ -216,7 +218,7 @@ pub async fn run_query<S: crate::run::Sink>(
         let estimated = prepared.estimate.as_ref().map(|e| e.cost_usd).unwrap_or(0.0);
         w.commit(billed.filter(|c| *c > 0.0).unwrap_or(estimated));
     }
-    Ok(Ran { sink: tee.inner, drained, prepared, cached: None })
+    Ok(Ran { sink: tee.inner, drained, prepared, cached: None, uncached: key.err() })
 }
 
 /// Follows a started query to its end: rows into the sink `make` builds, Ctrl-C stops it on

@@ -165,7 +165,10 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
     if args.stats {
         match &ran.cached {
             Some(hit) => eprintln!("{}", cached_line(hit, &ran.drained)),
-            None => eprintln!("{}", stats_line(&ran.prepared, &ran.drained)),
+            None => {
+                let why = ran.uncached.as_deref().map(|w| format!("; not cached: {w}")).unwrap_or_default();
+                eprintln!("{}{why}", stats_line(&ran.prepared, &ran.drained))
+            }
         }
     }
     Ok(())
