@@ -43,12 +43,21 @@ impl Paths {
 
     /// Where cached results live: `$XDG_CACHE_HOME/fathom/results` (`~/.cache/...`).
     pub fn cache_dir(&self) -> PathBuf {
+        self.cache_base().join("results")
+    }
+
+    /// Where completion's names are cached: `$XDG_CACHE_HOME/fathom/names`.
+    pub fn names_cache_dir(&self) -> PathBuf {
+        self.cache_base().join("names")
+    }
+
+    fn cache_base(&self) -> PathBuf {
         let base = std::env::var_os("XDG_CACHE_HOME")
             .map(PathBuf::from)
             .filter(|p| p.is_absolute())
             .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
             .unwrap_or_else(|| self.data_dir.join("cache"));
-        base.join("fathom").join("results")
+        base.join("fathom")
     }
 
     /// The default demo lake: `<data dir>/demo`.

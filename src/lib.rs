@@ -3,6 +3,7 @@
 
 pub mod cache; // the snapshot-keyed result cache: key, store, LRU
 pub mod catalog; // leaf types shared by engines, estimate and UI: tables, columns, details
+pub mod complete; // schema-aware completion: the word at the cursor, tables in scope, ranked candidates (pure)
 pub mod chart; // query results as text charts: series, LTTB, views, plotters into a ratatui buffer
 pub mod commands; // headless commands (run, demo, config), shared with the TUI
 pub mod config; // profiles, XDG paths, budgets; errors name the file and key

@@ -4,9 +4,11 @@
 //! has changed": after an append the snapshot differs and the key misses. Queries that call
 //! a non-deterministic function (`now()`, `current_date`, `rand()`, …) or read a table
 //! without a snapshot are never cached. Entries are written atomically; a corrupt one is a
-//! miss; the least recently used go first when the store is over its size.
+//! miss; the least recently used go first when the store is over its size. `names` keeps
+//! completion's table, column and function names per profile.
 
 pub mod key;
+pub mod names;
 pub mod store;
 
 pub use key::{Key, key};

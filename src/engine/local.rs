@@ -92,6 +92,21 @@ impl Engine for LocalEngine {
         Ok(listed.iter().map(|t| TableInfo { schema: t.namespace().join("."), name: t.name().to_string() }).collect())
     }
 
+    /// Every function the DataFusion session has registered (built-ins and ours).
+    async fn functions(&self) -> Result<Vec<String>> {
+        let state = self.ctx().state();
+        let mut names: Vec<String> = state
+            .scalar_functions()
+            .keys()
+            .chain(state.aggregate_functions().keys())
+            .chain(state.window_functions().keys())
+            .cloned()
+            .collect();
+        names.sort();
+        names.dedup();
+        Ok(names)
+    }
+
     async fn describe(&self, schema: &str, table: &str) -> Result<TableDetail> {
         let name = format!("{schema}.{table}");
         match self.session.tables().load(&ident(&name)).await? {

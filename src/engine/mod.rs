@@ -108,6 +108,10 @@ pub trait Engine: Send + Sync {
     async fn named_queries(&self) -> Result<Vec<NamedQuery>> {
         Ok(vec![])
     }
+    /// The names of the functions its SQL can call, for completion; none by default.
+    async fn functions(&self) -> Result<Vec<String>> {
+        Ok(vec![])
+    }
     /// Columns (and, where the engine has them, partitioning and snapshots) of one table.
     async fn describe(&self, schema: &str, table: &str) -> Result<TableDetail> {
         Err(crate::error::FathomError::Other(format!(
@@ -136,6 +140,15 @@ pub trait Engine: Send + Sync {
             self.kind()
         )))
     }
+}
+
+/// Function names from a data file: words, `#` comments, sorted and unique.
+pub fn function_list(text: &str) -> Vec<String> {
+    let mut names: Vec<String> =
+        text.lines().filter(|l| !l.trim_start().starts_with('#')).flat_map(str::split_whitespace).map(str::to_string).collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// A collected result.

@@ -36,6 +36,9 @@ pub struct Executor {
     live: HashMap<u64, AbortHandle>,
     engines: Arc<Engines>,
     state_dir: PathBuf,
+    /// Completion's names on disk: the generation last written per profile.
+    names_saved: Arc<Mutex<HashMap<String, u64>>>,
+    names_generation: u64,
 }
 
 /// A run in flight: how to stop its query, and its ledger entry, written once by whoever
@@ -73,7 +76,15 @@ impl Entry {
 impl Executor {
     pub fn new(config: Arc<Config>, tx: UnboundedSender<Action>) -> Executor {
         let state_dir = config.paths.state_dir.clone();
-        Executor { tx, runs: HashMap::new(), live: HashMap::new(), engines: Arc::new(Engines::new(config)), state_dir }
+        Executor {
+            tx,
+            runs: HashMap::new(),
+            live: HashMap::new(),
+            engines: Arc::new(Engines::new(config)),
+            state_dir,
+            names_saved: Arc::default(),
+            names_generation: 0,
+        }
     }
 
     /// Loads the named queries of every profile whose engine has them into the browser (in
@@ -219,6 +230,24 @@ impl Executor {
                     old.abort();
                 }
             }
+            Effect::SaveNames { profile, names } => {
+                let dir = engines.config().paths.names_cache_dir();
+                let (tx, saved) = (tx.clone(), self.names_saved.clone());
+                self.names_generation += 1;
+                let generation = self.names_generation;
+                tokio::task::spawn_blocking(move || {
+                    // The newest names win: a save that finds a newer one written skips.
+                    let mut newest = saved.lock().unwrap_or_else(|e| e.into_inner());
+                    if newest.get(&profile).is_some_and(|g| *g > generation) {
+                        return;
+                    }
+                    newest.insert(profile.clone(), generation);
+                    if let Err(e) = crate::cache::names::save(&dir, &profile, &names, crate::cache::names::now_secs()) {
+                        let text = format!("cannot keep completion names in {}: {e}; they load again next start", dir.display());
+                        let _ = tx.send(Action::Notify { text, error: false });
+                    }
+                });
+            }
             Effect::Reconnect { profile } => {
                 engines.reset(&profile);
                 self.warm(&profile);
@@ -353,6 +382,7 @@ fn run_task(effect: Effect, tx: UnboundedSender<Action>, engines: &Arc<Engines>,
         | Effect::NotRun { .. }
         | Effect::Estimate { .. }
         | Effect::Reconnect { .. }
+        | Effect::SaveNames { .. }
         | Effect::Quit { .. } => {}
         Effect::LoadCatalog { profile } => {
             let engines = engines.clone();
@@ -364,6 +394,7 @@ fn run_task(effect: Effect, tx: UnboundedSender<Action>, engines: &Arc<Engines>,
                 let _ = tx.send(Action::Catalog { profile, result });
             });
         }
+        Effect::LoadNames { profile } => load_names(profile, tx, engines.clone()),
         Effect::Describe { profile, schema, table } => {
             let engines = engines.clone();
             tokio::spawn(async move {
@@ -442,6 +473,30 @@ fn run_task(effect: Effect, tx: UnboundedSender<Action>, engines: &Arc<Engines>,
             });
         }
     }
+}
+
+/// Completion's names of `profile`: the disk cache's at once (if any), then the engine's
+/// tables (paginated by the engine) and functions. Columns load per table, on demand.
+fn load_names(profile: String, tx: UnboundedSender<Action>, engines: Arc<Engines>) {
+    tokio::spawn(async move {
+        let dir = engines.config().paths.names_cache_dir();
+        let p = profile.clone();
+        let disk = tokio::task::spawn_blocking(move || crate::cache::names::load(&dir, &p, crate::cache::names::now_secs())).await;
+        if let Ok(Some(names)) = disk {
+            let _ = tx.send(Action::Names { profile: profile.clone(), result: Ok(Box::new(names)), cached: true });
+        }
+        let result = match engines.get(&profile).await {
+            Ok(engine) => match engine.tables().await {
+                Ok(tables) => {
+                    let functions = engine.functions().await.unwrap_or_default();
+                    Ok(Box::new(crate::complete::Names { tables, functions, ..Default::default() }))
+                }
+                Err(e) => Err(e.to_string()),
+            },
+            Err(e) => Err(e),
+        };
+        let _ = tx.send(Action::Names { profile, result, cached: false });
+    });
 }
 
 fn export_file(path: &Path, batch: &arrow::record_batch::RecordBatch) -> Result<()> {

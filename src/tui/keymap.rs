@@ -27,10 +27,11 @@ pub enum Context {
     Budget,
     Dialog,
     Record,
+    Completion,
 }
 
 impl Context {
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 12] = [
         Context::Global,
         Context::Browser,
         Context::Editor,
@@ -42,6 +43,7 @@ impl Context {
         Context::Budget,
         Context::Dialog,
         Context::Record,
+        Context::Completion,
     ];
 
     pub fn name(self) -> &'static str {
@@ -57,6 +59,7 @@ impl Context {
             Context::Budget => "budget",
             Context::Dialog => "dialog",
             Context::Record => "record",
+            Context::Completion => "completion",
         }
     }
 
@@ -140,6 +143,7 @@ commands! {
     Confirm "confirm" "budget: run it (above the refuse limit, type the amount first)",
     Leave "leave" "quit: leave the running queries running on their servers (recorded; offered again next start)",
     Reconnect "reconnect" "open this tab's profile again (after its connection failed)",
+    Complete "complete" "complete the word at the cursor: table, column, function, keyword, :param (else indent)",
 }
 
 /// A key with modifiers, as written in the keymap file (`ctrl-q`, `G`, `shift-tab`).
@@ -236,7 +240,7 @@ impl Keymap {
         let mut map = Keymap::default();
         for (section, body) in &table {
             let ctx = Context::parse(section).ok_or_else(|| {
-                at(section, None, format!("unknown section [{section}]: expected one of global, browser, editor, grid, form, prompt, help, catalog, budget"))
+                at(section, None, format!("unknown section [{section}]: expected one of global, browser, editor, grid, form, prompt, help, catalog, budget, dialog, record, completion"))
             })?;
             let body = body.as_table().ok_or_else(|| at(section, Some(section), format!("[{section}] must be a table of command = [keys]")))?;
             let entries = map.sections.entry(ctx).or_default();

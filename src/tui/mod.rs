@@ -5,6 +5,7 @@
 pub mod autosave;
 pub mod browser;
 pub mod cellfmt;
+pub mod complete;
 pub mod executor;
 pub mod grid;
 pub mod highlight;

@@ -136,6 +136,9 @@ async fn event_loop(terminal: &mut Term, state: &mut State, exec: &mut Executor,
     exec.warm(&state.default_profile);
     exec.load_named_queries();
     exec.load_detached();
+    for effect in crate::tui::update::complete::warm(state) {
+        exec.run(effect);
+    }
     if let Ok(size) = terminal.size() {
         state.size = (size.width, size.height);
     }

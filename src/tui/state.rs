@@ -351,6 +351,8 @@ pub struct State {
     pub autosave_generation: u64,
     pub autosave_due: Option<Instant>,
     pub estimate_due: Option<Instant>,
+    /// Completion: names per profile and the popup.
+    pub complete: crate::tui::complete::Completer,
     /// Something changed since the last frame.
     pub dirty: bool,
     pub quit: bool,
@@ -394,6 +396,8 @@ pub enum Action {
     Notify { text: String, error: bool },
     /// The chart of a result, extracted on a task.
     ChartBuilt(Box<crate::chart::cache::ChartCache>),
+    /// Completion's names of a profile: from the disk cache (`cached`), then the engine.
+    Names { profile: String, result: Result<Box<crate::complete::Names>, String>, cached: bool },
 }
 
 /// Work for the runtime. Each runs on a task and reports back as an `Action`.
@@ -440,6 +444,10 @@ pub enum Effect {
     /// Leave: stop every running query on its server first, or (`leave`) let the queries
     /// that can outlive fathom run on, recorded as detached.
     Quit { leave: bool },
+    /// Completion's names of a profile: the disk cache at once, then the engine's.
+    LoadNames { profile: String },
+    /// Keep completion's names of a profile in the disk cache.
+    SaveNames { profile: String, names: Box<crate::complete::Names> },
 }
 
 impl State {
@@ -472,6 +480,7 @@ impl State {
             autosave_generation: 0,
             autosave_due: None,
             estimate_due: None,
+            complete: Default::default(),
             dirty: true,
             quit: false,
         }

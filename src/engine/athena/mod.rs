@@ -211,6 +211,11 @@ impl Engine for AthenaEngine {
         catalog::tables(&self.clients, &self.profile).await
     }
 
+    /// The function names of its SQL dialect (a data file beside this module).
+    async fn functions(&self) -> Result<Vec<String>> {
+        Ok(crate::engine::function_list(include_str!("functions.txt")))
+    }
+
     async fn named_queries(&self) -> Result<Vec<NamedQuery>> {
         catalog::named_queries(&self.clients, &self.profile.workgroup).await
     }

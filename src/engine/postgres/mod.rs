@@ -199,6 +199,11 @@ impl Engine for PostgresEngine {
         catalog::tables(&self.pool).await.map_err(|e| map_err(&self.target, e))
     }
 
+    /// The function names of its SQL dialect (a data file beside this module).
+    async fn functions(&self) -> Result<Vec<String>> {
+        Ok(crate::engine::function_list(include_str!("functions.txt")))
+    }
+
     /// Columns from pg_catalog; PostgreSQL has no partition spec or snapshots to show.
     async fn describe(&self, schema: &str, table: &str) -> Result<TableDetail> {
         let columns = self.columns(schema, table).await?;

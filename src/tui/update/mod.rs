@@ -6,6 +6,7 @@
 
 pub mod budget;
 pub mod chart;
+pub mod complete;
 pub mod ctx;
 pub mod lists;
 pub mod overlays;
@@ -91,6 +92,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Described { profile, schema, table, result } => {
+            complete::described(s, &profile, &schema, &table, &result, &mut fx);
             if let Some(Overlay::Catalog(c)) = &mut s.overlay
                 && c.profile == profile
                 && let Some(d) = &mut c.detail
@@ -138,6 +140,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             s.dirty = true;
             s.notify(text, error);
         }
+        Action::Names { profile, result, cached } => complete::names_arrived(s, &profile, result, cached, &mut fx),
     }
     if !ticking && (s.show_chart || s.chart_cache.is_some()) {
         chart::refresh(s, &mut fx);
@@ -190,11 +193,16 @@ fn key(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
         Focus::Editor => Context::Editor,
         Focus::Grid => Context::Grid,
     };
+    if s.focus == Focus::Editor && complete::popup_key(s, &k) {
+        return;
+    }
     match s.keymap.lookup(ctx, &k) {
+        Some(Cmd::Complete) if s.focus == Focus::Editor => return complete::open(s, fx),
         Some(cmd) => command(s, cmd, fx),
         None if s.focus == Focus::Editor => panes::editor_input(s, k),
         None => {}
     }
+    complete::follow(s, fx);
 }
 
 fn paste(s: &mut State, text: &str) {
@@ -275,7 +283,11 @@ fn command(s: &mut State, cmd: Cmd, fx: &mut Vec<Effect>) {
             s.active = if cmd == Cmd::NextTab { (s.active + 1) % n } else { (s.active + n - 1) % n };
             schedule_autosave(s);
         }
-        Cmd::NextProfile => next_profile(s),
+        Cmd::NextProfile => {
+            next_profile(s);
+            let profile = s.tab().map(|t| t.profile.clone()).unwrap_or_else(|| s.default_profile.clone());
+            complete::ensure(s, &profile, fx);
+        }
         Cmd::EditParams => edit_params(s, false),
         Cmd::SaveQuery => {
             let input = s

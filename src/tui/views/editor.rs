@@ -1,5 +1,5 @@
 //! The editor pane: tab bar (title and profile of each tab), line numbers, SQL highlighting,
-//! the selection and the cursor. Only the visible lines are styled.
+//! the selection and the cursor, and the completion popup. Only the visible lines are styled.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -38,6 +38,9 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
     let Some(tab) = s.tab() else { return };
     let lines = visible_lines(tab, t, inner.height as usize, (inner.width as usize).saturating_sub(GUTTER), has_focus);
     f.render_widget(Paragraph::new(lines), inner);
+    if has_focus {
+        crate::tui::views::complete::draw(f, s, inner);
+    }
 }
 
 fn style_of(t: &Theme, k: Kind) -> Style {

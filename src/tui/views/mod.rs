@@ -4,6 +4,7 @@ pub mod browser;
 pub mod budget;
 pub mod catalog;
 pub mod chart;
+pub mod complete;
 pub mod dialogs;
 pub mod editor;
 pub mod grid;

@@ -37,6 +37,10 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
         }
         EstimateState::Failed(_, e) => format!("estimate: {e}"),
     };
+    let estimate = match s.complete.status(&tab.profile) {
+        Some(names) => format!("{estimate}{}{names}{}", t.glyphs.sep, t.glyphs.ellipsis),
+        None => estimate,
+    };
     let estimate = if t.glyphs.ascii { estimate.replace('—', "-").replace('…', "...") } else { estimate };
     let sep = t.glyphs.sep;
     let left = format!(" {} ({}){sep}", tab.profile, s.engine_of(&tab.profile));
