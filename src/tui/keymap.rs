@@ -26,10 +26,12 @@ pub enum Context {
     Catalog,
     Budget,
     Dialog,
+    /// The editor in vim's normal and visual modes (`[editor] mode = "vim"`).
+    Vim,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Global,
         Context::Browser,
         Context::Editor,
@@ -40,6 +42,7 @@ impl Context {
         Context::Catalog,
         Context::Budget,
         Context::Dialog,
+        Context::Vim,
     ];
 
     pub fn name(self) -> &'static str {
@@ -54,6 +57,7 @@ impl Context {
             Context::Catalog => "catalog",
             Context::Budget => "budget",
             Context::Dialog => "dialog",
+            Context::Vim => "vim",
         }
     }
 
@@ -133,6 +137,12 @@ commands! {
     Confirm "confirm" "budget: run it (above the refuse limit, type the amount first)",
     Leave "leave" "quit: leave the running queries running on their servers (recorded; offered again next start)",
     Reconnect "reconnect" "open this tab's profile again (after its connection failed)",
+    Find "find" "find text in the editor (find_next repeats it)",
+    FindNext "find_next" "find the next match",
+    GoToLine "go_to_line" "go to a line of the editor",
+    OpenFile "open_file" "open a .sql file into a new tab (tab completes the path)",
+    Palette "palette" "command palette: search every command and run it",
+    Format "format" "format the SQL: the selection, else the tab (header, comments and :params kept)",
 }
 
 /// A key with modifiers, as written in the keymap file (`ctrl-q`, `G`, `shift-tab`).
@@ -229,7 +239,7 @@ impl Keymap {
         let mut map = Keymap::default();
         for (section, body) in &table {
             let ctx = Context::parse(section).ok_or_else(|| {
-                at(section, None, format!("unknown section [{section}]: expected one of global, browser, editor, grid, form, prompt, help, catalog, budget"))
+                at(section, None, format!("unknown section [{section}]: expected one of global, browser, editor, grid, form, prompt, help, catalog, budget, dialog, vim"))
             })?;
             let body = body.as_table().ok_or_else(|| at(section, Some(section), format!("[{section}] must be a table of command = [keys]")))?;
             let entries = map.sections.entry(ctx).or_default();

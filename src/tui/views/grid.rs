@@ -14,7 +14,7 @@ use crate::estimate::bill::{human_bytes, human_usd};
 use crate::tui::grid::{Priced, ResultSet};
 use crate::tui::state::{Focus, RunState, State};
 use crate::tui::theme::Theme;
-use crate::tui::views::{block, fit, focused, title};
+use crate::tui::views::{block, pane_block, fit, focused, title};
 
 /// "1.2 s", "340 ms".
 pub fn duration(d: std::time::Duration) -> String {
@@ -61,7 +61,7 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
             (Line::from(spans), None)
         }
     };
-    let outer = block(t, header, has_focus);
+    let outer = pane_block(t, header, has_focus);
     let inner = outer.inner(area);
     f.render_widget(outer, area);
     if let Some(p) = body {
