@@ -217,8 +217,8 @@ enum Command {
 
 async fn dispatch(cli: Cli) -> Result<ExitCode> {
     // Formatting needs no config (a broken config must not stop it).
-    if let Some(Command::Fmt { file, write }) = cli.command {
-        let text = fmt_cmd::run(&fmt_cmd::FmtArgs { file, write })?;
+    if let Some(Command::Fmt { file, write }) = &cli.command {
+        let text = fmt_cmd::run(&fmt_cmd::FmtArgs { file: file.clone(), write: *write })?;
         return std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())
             .map_err(|e| FathomError::io("writing the formatted SQL", e))
             .map(|()| ExitCode::SUCCESS);

@@ -60,7 +60,7 @@ fn motions_w_b_e() {
 }
 
 #[test]
-fn motions_0_dollar_gg_G() {
+fn motions_0_dollar_gg_and_shifted_g() {
     assert_eq!(run(TEXT, "$").0.editor.cursor(), (0, 10), "on the last character");
     assert_eq!(run(TEXT, "$0").0.editor.cursor(), (0, 0));
     assert_eq!(run(TEXT, "G").0.editor.cursor(), (2, 0));
@@ -128,7 +128,7 @@ fn x_u_and_ctrl_r() {
 }
 
 #[test]
-fn i_a_o_O_A_I_enter_insert_mode_where_vim_does() {
+fn i_a_o_and_shifted_o_a_i_enter_insert_mode_where_vim_does() {
     assert_eq!(run(TEXT, "iX<esc>").0.text(), "Xselect a, b\nfrom prices\nwhere x = 1");
     assert_eq!(run(TEXT, "aX<esc>").0.text(), "sXelect a, b\nfrom prices\nwhere x = 1");
     assert_eq!(run(TEXT, "AX<esc>").0.text(), "select a, bX\nfrom prices\nwhere x = 1");

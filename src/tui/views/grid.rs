@@ -14,7 +14,7 @@ use crate::estimate::bill::{human_bytes, human_usd};
 use crate::tui::grid::{Priced, ResultSet};
 use crate::tui::state::{Focus, RunState, State};
 use crate::tui::theme::Theme;
-use crate::tui::views::{block, pane_block, fit, focused, title};
+use crate::tui::views::{fit, focused, pane_block, title};
 
 /// "1.2 s", "340 ms".
 pub fn duration(d: std::time::Duration) -> String {
