@@ -304,8 +304,26 @@ struct FileConfig {
     cache: CacheSettings,
     #[serde(default)]
     grid: GridSettings,
+    editor: EditorSettings,
     #[serde(default)]
     profiles: BTreeMap<String, Profile>,
+}
+
+/// `[editor]`: how the workbench's editor takes keys.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct EditorSettings {
+    /// `standard` (the default: keys type text) or `vim` (normal, insert and visual modes).
+    pub mode: EditorMode,
+}
+
+/// The editor's key scheme; a wrong name is refused with the allowed ones.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum EditorMode {
+    #[default]
+    Standard,
+    Vim,
 }
 
 /// `[cache]`: the snapshot-keyed result cache.
@@ -353,6 +371,7 @@ pub struct Config {
     pub budget: Budget,
     pub cache: CacheSettings,
     pub grid: GridSettings,
+    pub editor: EditorSettings,
     pub profiles: BTreeMap<String, Profile>,
 }
 
@@ -392,6 +411,7 @@ impl Config {
             budget: parsed.budget,
             cache: parsed.cache,
             grid: parsed.grid,
+            editor: parsed.editor,
             profiles,
         };
         if !(1..=17).contains(&config.grid.float_digits) {
@@ -432,6 +452,7 @@ impl Config {
                     budget: Budget::default(),
                     cache: CacheSettings::default(),
                     grid: GridSettings::default(),
+                    editor: EditorSettings::default(),
                     profiles,
                 };
                 // what and where first: the status line shows the start of it
@@ -520,6 +541,19 @@ mod tests {
 
         let err = c.profile(Some("nope")).unwrap_err().to_string();
         assert!(err.contains("nope") && err.contains("research"), "{err}");
+    }
+
+    #[test]
+    fn editor_mode_is_standard_unless_vim_and_a_bad_one_names_the_choices() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(&f, "row_cap = 10\n").unwrap();
+        assert_eq!(Config::load(Some(&f), paths(dir.path())).unwrap().editor.mode, EditorMode::Standard);
+        std::fs::write(&f, "[editor]\nmode = \"vim\"\n").unwrap();
+        assert_eq!(Config::load(Some(&f), paths(dir.path())).unwrap().editor.mode, EditorMode::Vim);
+        std::fs::write(&f, "[editor]\nmode = \"emacs\"\n").unwrap();
+        let err = Config::load(Some(&f), paths(dir.path())).unwrap_err().to_string();
+        assert!(err.contains("c.toml") && err.contains("emacs") && err.contains("standard") && err.contains("vim"), "{err}");
     }
 
     #[test]

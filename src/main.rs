@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use clap_complete::Shell;
-use fathom::commands::{attach_cmd, cache_cmd, chart_cmd, check_cmd, config_cmd, demo_cmd, estimate_cmd, history_cmd, run_cmd, shell_cmd};
+use fathom::commands::{attach_cmd, cache_cmd, chart_cmd, check_cmd, config_cmd, demo_cmd, estimate_cmd, fmt_cmd, history_cmd, run_cmd, shell_cmd};
 use fathom::config::{Config, Paths};
 use fathom::error::{FathomError, Result};
 
@@ -187,6 +187,14 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Print SQL formatted (the header, comments and :params kept exactly), or rewrite the file
+    Fmt {
+        /// A .sql file, or - for stdin (the default)
+        file: Option<PathBuf>,
+        /// Rewrite the file in place (atomically) instead of printing
+        #[arg(long)]
+        write: bool,
+    },
     /// Show the config file, profiles and data paths
     Config,
     /// The result cache: `stats` (entries, size, where) or `clear`.
@@ -236,6 +244,13 @@ fn shell_integration(command: &Option<Command>) -> Option<Result<ExitCode>> {
 }
 
 async fn dispatch(cli: Cli) -> Result<ExitCode> {
+    // Formatting needs no config (a broken config must not stop it).
+    if let Some(Command::Fmt { file, write }) = &cli.command {
+        let text = fmt_cmd::run(&fmt_cmd::FmtArgs { file: file.clone(), write: *write })?;
+        return std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())
+            .map_err(|e| FathomError::io("writing the formatted SQL", e))
+            .map(|()| ExitCode::SUCCESS);
+    }
     let paths = Paths::from_env()?;
     let (config, config_error) = match cli.command {
         None => Config::load_lenient(cli.config.as_deref(), paths), // the workbench starts on `local`
@@ -281,6 +296,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
                 .map_err(|e| FathomError::io("writing the chart", e))
                 .map(|()| ExitCode::SUCCESS)
         }
+        Some(Command::Fmt { .. }) => Ok(ExitCode::SUCCESS),
         Some(Command::Demo { scale, warehouse, force, seed, as_of, inject_faults, postgres, athena_upload, profile }) => {
             let args = demo_cmd::DemoArgs { scale, warehouse, force, seed, as_of, inject_faults, postgres, athena_upload, profile };
             print!("{}", demo_cmd::dispatch(&config, args).await?);

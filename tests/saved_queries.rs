@@ -54,6 +54,45 @@ fn every_query_runs_on_the_demo_lake_with_its_defaults() {
     }
 }
 
+/// `fathom fmt` on every shipped query keeps its header, comments and parameters and is
+/// idempotent, and the formatted file runs on the demo lake with the same answer.
+#[test]
+fn every_query_gives_the_same_answer_after_formatting() {
+    let home = lake("saved");
+    let dir = tempfile::tempdir().unwrap();
+    for path in shipped() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let out = home.cmd().arg("fmt").arg(&path).output().unwrap();
+        assert!(out.status.success(), "fmt {}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+        let formatted = String::from_utf8(out.stdout).unwrap();
+        let (header, _) = fathom::library::format::split_header(&text);
+        assert!(formatted.starts_with(header), "{}: the header changed:\n{formatted}", path.display());
+        assert_eq!(fathom::library::format::format_sql(&formatted).unwrap(), formatted, "{}: not idempotent", path.display());
+        for comment in text.lines().filter_map(|l| l.find("--").map(|i| l[i..].trim_end())) {
+            assert!(formatted.contains(comment), "{}: lost comment {comment:?}", path.display());
+        }
+        let params = |t: &str| fathom::library::params::placeholders(t).unwrap().into_iter().map(|p| p.name).collect::<Vec<_>>();
+        assert_eq!(params(&formatted), params(&text), "{}", path.display());
+        let header = parse_header(&text, &path).unwrap();
+        if header.engine.as_deref().is_some_and(|e| e != "any" && e != "local") {
+            continue;
+        }
+        let copy = dir.path().join(path.file_name().unwrap());
+        std::fs::write(&copy, &formatted).unwrap();
+        let answer = |file: &Path| {
+            let mut cmd = home.cmd();
+            cmd.args(["run", "--format", "csv"]).arg(file);
+            for (k, v) in extra_params(&header) {
+                cmd.arg("--param").arg(format!("{k}={v}"));
+            }
+            let out = cmd.output().unwrap();
+            assert!(out.status.success(), "{}: {}", file.display(), String::from_utf8_lossy(&out.stderr));
+            String::from_utf8(out.stdout).unwrap()
+        };
+        assert_eq!(answer(&copy), answer(&path), "{}: another answer after formatting:\n{formatted}", path.display());
+    }
+}
+
 /// Runs `scripts/trino_parse.py` on `[{file, sql}]` and returns its verdicts.
 fn trino_parse(python: &Path, items: &serde_json::Value) -> Vec<serde_json::Value> {
     let mut child = std::process::Command::new(python)

@@ -7,6 +7,7 @@ pub mod cache_cmd;
 pub mod config_cmd;
 pub mod demo_cmd;
 pub mod estimate_cmd;
+pub mod fmt_cmd;
 pub mod history_cmd;
 pub mod run_cmd;
 pub mod shell_cmd;

@@ -2,6 +2,7 @@
 //! binding of parameter values to placeholders, never pasted into SQL text (except the
 //! drill-down text of checks, which inlines values fathom chose itself).
 
+pub mod format;
 pub mod header;
 pub mod inline;
 pub mod params;

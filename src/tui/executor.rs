@@ -463,6 +463,18 @@ fn run_task(effect: Effect, tx: UnboundedSender<Action>, engines: &Arc<Engines>,
                 let _ = tx.send(Action::Notify { text, error });
             });
         }
+        Effect::OpenFile { path } => {
+            tokio::task::spawn_blocking(move || {
+                let result = crate::tui::files::read_sql(&path);
+                let _ = tx.send(Action::Opened { path, result });
+            });
+        }
+        Effect::CompletePath { input } => {
+            tokio::task::spawn_blocking(move || {
+                let result = crate::tui::files::complete_path(&input);
+                let _ = tx.send(Action::PathCompleted { input, result });
+            });
+        }
         Effect::SaveFile { path, text } => {
             tokio::task::spawn_blocking(move || {
                 let result = path.parent().map(std::fs::create_dir_all).unwrap_or(Ok(())).and_then(|_| std::fs::write(&path, &text));

@@ -28,10 +28,12 @@ pub enum Context {
     Dialog,
     Record,
     Completion,
+    /// The editor in vim's normal and visual modes (`[editor] mode = "vim"`).
+    Vim,
 }
 
 impl Context {
-    pub const ALL: [Context; 12] = [
+    pub const ALL: [Context; 13] = [
         Context::Global,
         Context::Browser,
         Context::Editor,
@@ -44,6 +46,7 @@ impl Context {
         Context::Dialog,
         Context::Record,
         Context::Completion,
+        Context::Vim,
     ];
 
     pub fn name(self) -> &'static str {
@@ -60,6 +63,7 @@ impl Context {
             Context::Dialog => "dialog",
             Context::Record => "record",
             Context::Completion => "completion",
+            Context::Vim => "vim",
         }
     }
 
@@ -144,6 +148,12 @@ commands! {
     Leave "leave" "quit: leave the running queries running on their servers (recorded; offered again next start)",
     Reconnect "reconnect" "open this tab's profile again (after its connection failed)",
     Complete "complete" "complete the word at the cursor: table, column, function, keyword, :param (else indent)",
+    Find "find" "find text in the editor (find_next repeats it)",
+    FindNext "find_next" "find the next match",
+    GoToLine "go_to_line" "go to a line of the editor",
+    OpenFile "open_file" "open a .sql file into a new tab (tab completes the path)",
+    Palette "palette" "command palette: search every command and run it",
+    Format "format" "format the SQL: the selection, else the tab (header, comments and :params kept)",
 }
 
 /// A key with modifiers, as written in the keymap file (`ctrl-q`, `G`, `shift-tab`).
@@ -240,7 +250,7 @@ impl Keymap {
         let mut map = Keymap::default();
         for (section, body) in &table {
             let ctx = Context::parse(section).ok_or_else(|| {
-                at(section, None, format!("unknown section [{section}]: expected one of global, browser, editor, grid, form, prompt, help, catalog, budget, dialog, record, completion"))
+                at(section, None, format!("unknown section [{section}]: expected one of global, browser, editor, grid, form, prompt, help, catalog, budget, dialog, record, completion, vim"))
             })?;
             let body = body.as_table().ok_or_else(|| at(section, Some(section), format!("[{section}] must be a table of command = [keys]")))?;
             let entries = map.sections.entry(ctx).or_default();

@@ -7,16 +7,19 @@ pub mod browser;
 pub mod cellfmt;
 pub mod complete;
 pub mod executor;
+pub mod files;
 pub mod grid;
 pub mod highlight;
 pub mod keymap;
 pub mod layout;
 pub mod osc52;
+pub mod palette;
 pub mod runtime;
 pub mod state;
 pub mod statements;
 pub mod theme;
 pub mod update;
+pub mod vim;
 pub mod views;
 
 use std::path::PathBuf;
@@ -65,6 +68,9 @@ pub fn initial_state(config: &Config, opts: &Options, now: Instant) -> State {
     s.row_cap = config.row_cap;
     s.budget = config.budget.clone();
     s.user_query_dir = user_queries;
+    if config.editor.mode == crate::config::EditorMode::Vim {
+        s.vim = Some(crate::tui::vim::Vim::new());
+    }
     s.engines = config.profiles.iter().map(|(k, p)| (k.clone(), p.engine_name().to_string())).collect();
     let session = autosave::load(&config.paths.state_dir);
     let restored = matches!(session, Ok(Some(_)));

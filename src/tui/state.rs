@@ -178,6 +178,10 @@ pub enum PromptKind {
     JumpToRow,
     Export,
     SaveQuery,
+    /// Find in the editor (issue 14: find, go to line, open a file).
+    Find,
+    GoToLine,
+    OpenFile,
 }
 
 /// A one-line question.
@@ -299,6 +303,8 @@ pub enum Overlay {
 pub struct RecordView {
     pub field: usize,
     pub scroll: usize,
+    /// The command palette: every keymap command, filtered as you type.
+    Palette(crate::tui::palette::Palette),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -353,6 +359,10 @@ pub struct State {
     pub estimate_due: Option<Instant>,
     /// Completion: names per profile and the popup.
     pub complete: crate::tui::complete::Completer,
+    /// Vim mode's state (`[editor] mode = "vim"`); `None` in the standard editor.
+    pub vim: Option<crate::tui::vim::Vim>,
+    /// The last text searched for in the editor (find next repeats it).
+    pub last_find: Option<String>,
     /// Something changed since the last frame.
     pub dirty: bool,
     pub quit: bool,
@@ -398,6 +408,10 @@ pub enum Action {
     ChartBuilt(Box<crate::chart::cache::ChartCache>),
     /// Completion's names of a profile: from the disk cache (`cached`), then the engine.
     Names { profile: String, result: Result<Box<crate::complete::Names>, String>, cached: bool },
+    /// A file asked for with "open file" was read (its text, or why not).
+    Opened { path: PathBuf, result: Result<String, String> },
+    /// The open-file prompt's path, completed; the error lists the choices or says none match.
+    PathCompleted { input: String, result: Result<String, String> },
 }
 
 /// Work for the runtime. Each runs on a task and reports back as an `Action`.
@@ -441,6 +455,10 @@ pub enum Effect {
     BuildChart { key: (u64, u64, String), batch: arrow::record_batch::RecordBatch },
     Export { path: PathBuf, batch: arrow::record_batch::RecordBatch },
     SaveFile { path: PathBuf, text: String },
+    /// Read a .sql file into a new tab (answered by `Action::Opened`).
+    OpenFile { path: PathBuf },
+    /// Complete a typed path from the directory it names (answered by `Action::PathCompleted`).
+    CompletePath { input: String },
     /// Leave: stop every running query on its server first, or (`leave`) let the queries
     /// that can outlive fathom run on, recorded as detached.
     Quit { leave: bool },
@@ -481,6 +499,8 @@ impl State {
             autosave_due: None,
             estimate_due: None,
             complete: Default::default(),
+            vim: None,
+            last_find: None,
             dirty: true,
             quit: false,
         }
@@ -510,9 +530,10 @@ impl State {
             let id = self.fresh_id();
             let profile = self.default_profile.clone();
             self.tabs.push(Tab::new(id, "scratch", &profile, ""));
-        } else {
-            self.focus = Focus::Editor;
         }
+        // First focus: the browser when there is nothing to edit yet, else the editor.
+        let has_text = self.tabs.iter().any(|t| t.editor.lines().iter().any(|l| !l.trim().is_empty()));
+        self.focus = if has_text { Focus::Editor } else { Focus::Browser };
         self.active = session.map(|s| s.active).unwrap_or(0).min(self.tabs.len() - 1);
     }
 

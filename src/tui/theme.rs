@@ -58,6 +58,9 @@ theme_styles! {
 pub struct Glyphs {
     pub ascii: bool,
     pub border: border::Set,
+    /// The focused pane's border, and the marker before its title.
+    pub border_focus: border::Set,
+    pub focus_mark: &'static str,
     pub ellipsis: &'static str,
     pub null: &'static str,
     pub sep: &'static str,
@@ -74,6 +77,8 @@ impl Glyphs {
         Glyphs {
             ascii: false,
             border: border::ROUNDED,
+            border_focus: border::THICK,
+            focus_mark: "▶",
             ellipsis: "…",
             null: "NULL",
             sep: " │ ",
@@ -99,6 +104,17 @@ impl Glyphs {
                 horizontal_top: "-",
                 horizontal_bottom: "-",
             },
+            border_focus: border::Set {
+                top_left: "#",
+                top_right: "#",
+                bottom_left: "#",
+                bottom_right: "#",
+                vertical_left: "#",
+                vertical_right: "#",
+                horizontal_top: "=",
+                horizontal_bottom: "=",
+            },
+            focus_mark: ">",
             ellipsis: "~",
             null: "NULL",
             sep: " | ",

@@ -8,6 +8,7 @@ pub mod budget;
 pub mod chart;
 pub mod complete;
 pub mod ctx;
+pub mod editing;
 pub mod lists;
 pub mod overlays;
 pub mod panes;
@@ -136,6 +137,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::ChartBuilt(cache) => chart::built(s, *cache),
+        a @ (Action::Opened { .. } | Action::PathCompleted { .. }) => editing::reply(s, a),
         Action::Notify { text, error } => {
             s.dirty = true;
             s.notify(text, error);
@@ -196,10 +198,17 @@ fn key(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
     if s.focus == Focus::Editor && complete::popup_key(s, &k) {
         return;
     }
+    let route = if s.focus == Focus::Editor { editing::vim_key(s, &k) } else { None };
+    let typing = match route {
+        Some(editing::VimRoute::Done) => return,
+        Some(editing::VimRoute::Command(cmd)) => return command(s, cmd, fx),
+        Some(editing::VimRoute::Keymap { typing }) => typing,
+        None => s.focus == Focus::Editor,
+    };
     match s.keymap.lookup(ctx, &k) {
         Some(Cmd::Complete) if s.focus == Focus::Editor => return complete::open(s, fx),
         Some(cmd) => command(s, cmd, fx),
-        None if s.focus == Focus::Editor => panes::editor_input(s, k),
+        None if typing => panes::editor_input(s, k),
         None => {}
     }
     complete::follow(s, fx);
@@ -208,6 +217,7 @@ fn key(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
 fn paste(s: &mut State, text: &str) {
     match &mut s.overlay {
         Some(Overlay::Prompt(p)) => p.input.push_str(text.trim_end_matches('\n')),
+        Some(Overlay::Palette(p)) => p.query.push_str(text.trim()),
         Some(Overlay::Form(f)) => {
             if let Some(field) = f.fields.get_mut(f.focus) {
                 field.value.push_str(text.trim());
@@ -299,6 +309,10 @@ fn command(s: &mut State, cmd: Cmd, fx: &mut Vec<Effect>) {
             s.overlay = Some(Overlay::Prompt(Prompt { kind: PromptKind::SaveQuery, input, error: None }));
         }
         Cmd::ToggleChart => s.show_chart = !s.show_chart,
+        Cmd::Palette => editing::open_palette(s),
+        Cmd::OpenFile => {
+            s.overlay = Some(Overlay::Prompt(Prompt { kind: PromptKind::OpenFile, input: String::new(), error: None }));
+        }
         Cmd::Catalog => {
             let profile = s.tab().map(|t| t.profile.clone()).unwrap_or_else(|| s.default_profile.clone());
             s.overlay = Some(Overlay::Catalog(crate::tui::state::CatalogView { profile: profile.clone(), tables: None, selected: 0, detail: None }));
@@ -320,7 +334,11 @@ fn command(s: &mut State, cmd: Cmd, fx: &mut Vec<Effect>) {
                 panes::grid_cmd(s, other, fx);
                 chart::follow_grid(s);
             }
-            Focus::Editor => panes::editor_cmd(s, other),
+            Focus::Editor => {
+                if !editing::editor_cmd(s, other) {
+                    panes::editor_cmd(s, other);
+                }
+            }
         },
     }
 }
@@ -332,7 +350,7 @@ fn overlay_key(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
     let ctx = match s.overlay {
         Some(Overlay::Help { .. }) => Context::Help,
         Some(Overlay::Form(_)) => Context::Form,
-        Some(Overlay::Prompt(_)) => Context::Prompt,
+        Some(Overlay::Prompt(_) | Overlay::Palette(_)) => Context::Prompt,
         Some(Overlay::Catalog(_) | Overlay::Quality(_) | Overlay::History(_)) => Context::Catalog,
         Some(Overlay::Budget(_)) => Context::Budget,
         Some(Overlay::Quit { .. } | Overlay::Detached(_)) => Context::Dialog,
@@ -343,6 +361,9 @@ fn overlay_key(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
         && h.filtering
         && lists::history_filter_key(h, &k)
     {
+        return;
+    }
+    if editing::complete_key(s, &k, fx) {
         return;
     }
     let cmd = s.keymap.lookup(ctx, &k);
@@ -359,6 +380,20 @@ fn overlay_key(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
         Context::Catalog if matches!(s.overlay, Some(Overlay::Quality(_))) => lists::quality_key(s, cmd),
         Context::Catalog if matches!(s.overlay, Some(Overlay::History(_))) => lists::history_key(s, cmd),
         Context::Catalog => lists::catalog_key(s, cmd, fx),
+        Context::Prompt if matches!(s.overlay, Some(Overlay::Palette(_))) => {
+            if let Some((ctx, cmd)) = editing::palette_key(s, cmd, &k) {
+                s.focus = match ctx {
+                    Context::Browser => Focus::Browser,
+                    Context::Editor => Focus::Editor,
+                    Context::Grid => Focus::Grid,
+                    _ => s.focus,
+                };
+                if s.focus == Focus::Browser {
+                    s.show_browser = true;
+                }
+                command(s, cmd, fx);
+            }
+        }
         _ => overlays::prompt_key(s, cmd, &k, fx),
     }
 }

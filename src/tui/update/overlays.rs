@@ -16,7 +16,7 @@ use crate::tui::update::run::run;
 
 pub fn help_key(s: &mut State, cmd: Option<Cmd>) {
     let page = s.size.1.saturating_sub(6) as usize;
-    let total = s.keymap.help_lines().len();
+    let total = s.keymap.help_lines().len() + 1 + crate::tui::vim::BUILTIN.len();
     let Some(Overlay::Help { scroll }) = &mut s.overlay else { return };
     match cmd {
         Some(Cmd::Up) => *scroll = scroll.saturating_sub(1),
@@ -131,6 +131,8 @@ fn submit_prompt(s: &mut State, mut p: Prompt, fx: &mut Vec<Effect>) {
         PromptKind::JumpToRow => jump(s, &input),
         PromptKind::Export => export(s, &input, fx),
         PromptKind::SaveQuery => save(s, &input, fx),
+        // Find, go to line, open a file.
+        kind => crate::tui::update::editing::submit(s, kind, &input, fx).unwrap_or(Ok(())),
     };
     match result {
         Ok(()) => {

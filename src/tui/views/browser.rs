@@ -8,14 +8,14 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::tui::browser::Row;
 use crate::tui::state::{Focus, State};
-use crate::tui::views::{block, fit, focused, title};
+use crate::tui::views::{block, pane_block, fit, focused, title};
 
 pub fn draw_list(f: &mut Frame, s: &State, area: Rect) {
     let t = &s.theme;
     let g = &t.glyphs;
     let b = &s.browser;
     let has_focus = focused(s, Focus::Browser);
-    let outer = block(t, title(t, format!("Queries ({})", b.items.len())), has_focus);
+    let outer = pane_block(t, title(t, format!("Queries ({})", b.items.len())), has_focus);
     let inner = outer.inner(area);
     f.render_widget(outer, area);
     let width = inner.width as usize;

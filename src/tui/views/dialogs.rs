@@ -67,6 +67,9 @@ pub fn draw_prompt(f: &mut Frame, s: &State, p: &Prompt) {
         PromptKind::JumpToRow => "Jump to row".to_string(),
         PromptKind::Export => "Export the result to (.csv .json .parquet .arrow)".to_string(),
         PromptKind::SaveQuery => format!("Save the tab as a saved query (in {})", s.user_query_dir.display()),
+        PromptKind::Find => "Find in this tab (case-insensitive)".to_string(),
+        PromptKind::GoToLine => format!("Go to line (1 to {})", s.tab().map(|t| t.editor.lines().len()).unwrap_or(1)),
+        PromptKind::OpenFile => "Open a .sql file in a new tab (Tab completes the path)".to_string(),
     };
     let area = centered(f.area(), 64, 5 + u16::from(p.error.is_some()) * 2);
     let outer = block(t, title(t, heading), true);

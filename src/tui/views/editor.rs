@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthChar;
 use crate::tui::highlight::{Kind, line_spans};
 use crate::tui::state::{Focus, RunState, State, Tab};
 use crate::tui::theme::Theme;
-use crate::tui::views::{block, focused};
+use crate::tui::views::{focused, pane_block};
 
 /// Width of the line-number gutter ("1234 ").
 pub const GUTTER: usize = 5;
@@ -32,7 +32,7 @@ fn tab_bar<'a>(s: &'a State) -> Line<'a> {
 pub fn draw(f: &mut Frame, s: &State, area: Rect) {
     let t = &s.theme;
     let has_focus = focused(s, Focus::Editor);
-    let outer = block(t, tab_bar(s), has_focus);
+    let outer = pane_block(t, tab_bar(s), has_focus);
     let inner = outer.inner(area);
     f.render_widget(outer, area);
     let Some(tab) = s.tab() else { return };

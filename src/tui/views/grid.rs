@@ -15,7 +15,7 @@ use crate::tui::cellfmt;
 use crate::tui::grid::{Priced, ResultSet};
 use crate::tui::state::{Focus, RunState, State};
 use crate::tui::theme::Theme;
-use crate::tui::views::{block, fit, focused, title};
+use crate::tui::views::{fit, focused, pane_block, title};
 
 /// "1.2 s", "340 ms".
 pub fn duration(d: std::time::Duration) -> String {
@@ -62,7 +62,7 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
             (Line::from(spans), None)
         }
     };
-    let outer = block(t, header, has_focus);
+    let outer = pane_block(t, header, has_focus);
     let inner = outer.inner(area);
     f.render_widget(outer, area);
     if let Some(p) = body {

@@ -24,6 +24,10 @@ pub fn draw(f: &mut Frame, s: &State, scroll: usize) {
         let keys = fit(&keys, 20, t.glyphs.ellipsis);
         lines.push(Line::from(vec![Span::styled(format!("  {keys:<20} "), t.param), Span::styled(desc.to_string(), t.text)]));
     }
+    lines.push(Line::styled("vim (built in; [editor] mode = \"vim\" in config.toml)", t.header));
+    for (keys, desc) in crate::tui::vim::BUILTIN {
+        lines.push(Line::from(vec![Span::styled(format!("  {keys:<20} "), t.param), Span::styled(desc.to_string(), t.text)]));
+    }
     let visible: Vec<Line> = lines.into_iter().skip(scroll).take(inner.height as usize).collect();
     f.render_widget(Paragraph::new(visible), inner);
 }

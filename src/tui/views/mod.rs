@@ -9,6 +9,7 @@ pub mod dialogs;
 pub mod editor;
 pub mod grid;
 pub mod help;
+pub mod palette;
 pub mod history;
 pub mod questions;
 pub mod record;
@@ -48,6 +49,7 @@ pub fn draw(f: &mut Frame, s: &State) {
         Some(Overlay::Quit { running }) => questions::draw_quit(f, s, *running),
         Some(Overlay::Detached(offer)) => questions::draw_detached(f, s, offer),
         Some(Overlay::Record(view)) => record::draw(f, s, view),
+        Some(Overlay::Palette(p)) => palette::draw(f, s, p),
         None => {}
     }
 }
@@ -56,6 +58,17 @@ pub fn draw(f: &mut Frame, s: &State) {
 pub fn block<'a>(theme: &Theme, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> {
     let border = if focused { theme.border_focus } else { theme.border };
     Block::default().borders(Borders::ALL).border_set(theme.glyphs.border).border_style(border).title(title)
+}
+
+/// A pane's block: when focused, a heavier border (thick lines; `#`/`=` in ASCII) and a
+/// marker before the title (`▶`, `>` in ASCII), so focus shows without colour too.
+pub fn pane_block<'a>(theme: &Theme, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> {
+    if !focused {
+        return block(theme, title, false);
+    }
+    let mut line: Line<'a> = title.into();
+    line.spans.insert(0, Span::styled(theme.glyphs.focus_mark, theme.border_focus));
+    Block::default().borders(Borders::ALL).border_set(theme.glyphs.border_focus).border_style(theme.border_focus).title(line)
 }
 
 /// A title span with padding.

@@ -43,7 +43,8 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
     };
     let estimate = if t.glyphs.ascii { estimate.replace('—', "-").replace('…', "...") } else { estimate };
     let sep = t.glyphs.sep;
-    let left = format!(" {} ({}){sep}", tab.profile, s.engine_of(&tab.profile));
+    let mode = s.vim.as_ref().map(|v| format!(" -- {} --", v.mode.label())).unwrap_or_default();
+    let left = format!("{mode} {} ({}){sep}", tab.profile, s.engine_of(&tab.profile));
     let help = s.keymap.key_for(Context::Global, Cmd::Help).unwrap_or("f1");
     let (right, right_style) = match &s.notice {
         Some(n) => (n.text.clone(), if n.error { t.error } else { t.notice }),
