@@ -296,6 +296,8 @@ pub enum Overlay {
     Detached(DetachedOffer),
     /// The grid's row read vertically (psql's `\x`), on the grid's cursor row.
     Record(RecordView),
+    /// The command palette: every keymap command, filtered as you type.
+    Palette(crate::tui::palette::Palette),
 }
 
 /// The record view: which column is selected, and how far its full value is scrolled.
@@ -303,8 +305,6 @@ pub enum Overlay {
 pub struct RecordView {
     pub field: usize,
     pub scroll: usize,
-    /// The command palette: every keymap command, filtered as you type.
-    Palette(crate::tui::palette::Palette),
 }
 
 #[derive(Debug, Clone, PartialEq)]
