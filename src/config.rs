@@ -304,6 +304,7 @@ struct FileConfig {
     cache: CacheSettings,
     #[serde(default)]
     grid: GridSettings,
+    #[serde(default)]
     editor: EditorSettings,
     #[serde(default)]
     profiles: BTreeMap<String, Profile>,
