@@ -33,7 +33,7 @@ fn the_local_engine_answers_repeats_from_the_cache_until_the_data_changes() {
     run(&home, &["demo", "--scale", "small", "--as-of", common::AS_OF]);
     let q = "SELECT meta_id, COUNT(*) AS n, SUM(adj_close) AS s FROM market_data.us_stocks_price WHERE trade_date >= DATE '2024-12-01' GROUP BY meta_id ORDER BY meta_id";
     let (first, err) = run(&home, &["run", "--stats", "--format", "csv", q]);
-    assert!(!err.contains("cached"), "{err}");
+    assert!(!err.contains("cached (snapshot"), "{err}");
     let (second, err) = run(&home, &["run", "--stats", "--format", "csv", q]);
     assert_eq!(first, second, "identical rows");
     assert!(err.contains("cached (snapshot market_data.us_stocks_price@") && err.contains("· $0 · saved $"), "{err}");
@@ -47,7 +47,7 @@ fn the_local_engine_answers_repeats_from_the_cache_until_the_data_changes() {
     assert!(err.contains("cached"), "{err}");
     // --no-cache runs it.
     let (_, err) = run(&home, &["run", "--stats", "--no-cache", "--format", "csv", q]);
-    assert!(!err.contains("cached"), "{err}");
+    assert!(!err.contains("cached (snapshot") && err.contains("not cached: --no-cache"), "{err}");
 
     // A damaged entry is a miss, not an error, and the run writes a good one again.
     let dir = home.root.join("cache/fathom/results");
@@ -56,7 +56,7 @@ fn the_local_engine_answers_repeats_from_the_cache_until_the_data_changes() {
     }
     let (again, err) = run(&home, &["run", "--stats", "--format", "csv", q]);
     assert_eq!(again, first);
-    assert!(!err.contains("cached"), "{err}");
+    assert!(!err.contains("cached (snapshot"), "{err}");
     let (_, err) = run(&home, &["run", "--stats", "--format", "csv", q]);
     assert!(err.contains("cached"), "{err}");
 
@@ -64,7 +64,7 @@ fn the_local_engine_answers_repeats_from_the_cache_until_the_data_changes() {
     let today = "SELECT COUNT(*) AS n FROM reference.tb_meta WHERE current_date > DATE '2000-01-01'";
     run(&home, &["run", "--format", "csv", today]);
     let (_, err) = run(&home, &["run", "--stats", "--format", "csv", today]);
-    assert!(!err.contains("cached"), "{err}");
+    assert!(!err.contains("cached (snapshot"), "{err}");
 
     // New data (a rebuilt lake: every table has new snapshots): the next run misses.
     run(&home, &["demo", "--scale", "small", "--as-of", "2024-12-30", "--force"]);
@@ -152,7 +152,7 @@ async fn on_athena_a_new_snapshot_in_glue_misses() {
     moto.queue_result(&[("n", "bigint", 19, 0)], &[vec![Some("43".into())]]);
     let (c, err) = athena(sql);
     assert_eq!(c, "n\n43\n", "the new snapshot's answer, not the cached one: {err}");
-    assert!(!err.contains("cached"), "{err}");
+    assert!(!err.contains("cached (snapshot"), "{err}");
     assert_eq!(started().await, 3, "the miss started a query");
 }
 

@@ -6,7 +6,7 @@ use std::process::Command as Process;
 
 use assert_cmd::Command;
 
-const COMMANDS: [&str; 11] = ["run", "history", "estimate", "chart", "demo", "check", "config", "cache", "attach", "completions", "man"];
+const COMMANDS: [&str; 12] = ["run", "history", "estimate", "chart", "demo", "check", "config", "cache", "attach", "fmt", "completions", "man"];
 
 fn fathom() -> Command {
     let mut cmd = Command::cargo_bin("fathom").unwrap();
