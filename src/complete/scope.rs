@@ -133,8 +133,7 @@ pub fn tables_in(text: &str) -> Vec<TableRef> {
         if !starts {
             continue;
         }
-        loop {
-            let Some((r, next)) = table_ref(&toks, i) else { break };
+        while let Some((r, next)) = table_ref(&toks, i) {
             out.push(r);
             i = next;
             if toks.get(i) == Some(&Tok::Sym(',')) {
