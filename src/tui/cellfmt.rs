@@ -26,7 +26,7 @@ pub fn float(v: f64, digits: usize) -> String {
         return "0".into();
     }
     let digits = digits.clamp(1, 17);
-    let exp = v.abs().log10().floor() as i32;
+    let exp = exponent(v);
     if !(SCI_BELOW..SCI_ABOVE).contains(&exp) {
         let short = format!("{v:e}");
         let (mantissa, e) = short.split_once('e').unwrap_or((&short, "0"));
@@ -43,6 +43,11 @@ pub fn float(v: f64, digits: usize) -> String {
     }
     let decimals = (digits as i32 - 1 - exp).max(0) as usize;
     trim_zeros(&format!("{v:.decimals$}")).to_string()
+}
+
+/// The power of ten of `v`'s leading digit.
+fn exponent(v: f64) -> i32 {
+    v.abs().log10().floor() as i32
 }
 
 /// Digits that carry information: leading zeros and the sign and point do not count.
@@ -74,7 +79,7 @@ pub fn float_cell(array: &dyn Array, row: usize, digits: usize) -> Option<String
     if let Some(a) = any.downcast_ref::<Float32Array>() {
         let v = a.value(row);
         let short = format!("{v}");
-        return Some(if v.is_finite() && v != 0.0 && significant(&short) <= digits && (-6..15).contains(&(v.abs().log10().floor() as i32)) {
+        return Some(if v.is_finite() && v != 0.0 && significant(&short) <= digits && (SCI_BELOW..SCI_ABOVE).contains(&exponent(f64::from(v))) {
             short
         } else {
             float(f64::from(v), digits.min(9))
