@@ -8,7 +8,9 @@ use serde::Deserialize;
 
 use crate::error::{FathomError, Result};
 
+mod aws;
 mod secrets;
+pub use aws::{AwsTarget, GLUE_CATALOG};
 pub use secrets::{mask_url, mask_urls_in, scrub, url_secrets};
 
 /// The name of the built-in profile that points at the demo lake.
@@ -66,14 +68,25 @@ impl Paths {
     }
 }
 
-/// A local Iceberg warehouse: a SQL catalog (SQLite) and the warehouse directory.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+/// The embedded engine over an Iceberg catalog: a SQL catalog (SQLite) and its warehouse
+/// directory, or `catalog = "glue"`: the lake's Glue catalog, its data read from S3 directly
+/// (credentials from the standard AWS chain, as for Athena profiles).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct LocalProfile {
-    /// Iceberg SQL catalog URI, e.g. `sqlite:///home/me/lake/catalog.db`.
+    /// Iceberg SQL catalog URI, e.g. `sqlite:///home/me/lake/catalog.db`, or `glue`.
     pub catalog: String,
-    /// Warehouse root (a path or `file://` URI).
+    /// Warehouse root (a path or `file://` URI); SQL catalogs only.
+    #[serde(default)]
     pub warehouse: String,
+    /// Glue only: AWS region (else the AWS chain's: AWS_REGION, ~/.aws/config).
+    pub region: Option<String>,
+    /// Glue only: the named profile in ~/.aws/config (else AWS_PROFILE, else the default chain).
+    pub aws_profile: Option<String>,
+    /// Glue only: the catalog id (account id) when the catalog lives in another account.
+    pub glue_catalog_id: Option<String>,
+    /// Glue only: endpoint override for Glue and S3 (VPC endpoints, an emulator on loopback).
+    pub endpoint_url: Option<String>,
 }
 
 impl LocalProfile {
@@ -82,11 +95,15 @@ impl LocalProfile {
         LocalProfile {
             catalog: format!("sqlite://{}", dir.join("catalog.db").display()),
             warehouse: dir.join("warehouse").display().to_string(),
+            ..LocalProfile::default()
         }
     }
 
     /// The SQLite file behind the catalog URI, when it is one.
     pub fn sqlite_path(&self) -> Option<PathBuf> {
+        if self.is_glue() {
+            return None;
+        }
         let rest = self.catalog.strip_prefix("sqlite:")?;
         let rest = rest.strip_prefix("//").unwrap_or(rest);
         let rest = rest.split('?').next().unwrap_or(rest);
@@ -283,11 +300,21 @@ pub struct Budget {
     pub price_per_tb_usd: f64,
     pub confirm_above_usd: Option<f64>,
     pub refuse_above_usd: Option<f64>,
+    /// S3 GET requests, per 1,000 (a direct read of the lake pays these instead of Athena).
+    pub s3_get_per_1000_usd: f64,
+    /// Data transfer out of the lake's region, per GB (0 inside the region).
+    pub egress_per_gb_usd: f64,
 }
 
 impl Default for Budget {
     fn default() -> Self {
-        Budget { price_per_tb_usd: 5.0, confirm_above_usd: Some(0.10), refuse_above_usd: Some(5.0) }
+        Budget {
+            price_per_tb_usd: 5.0,
+            confirm_above_usd: Some(0.10),
+            refuse_above_usd: Some(5.0),
+            s3_get_per_1000_usd: 0.0004,
+            egress_per_gb_usd: 0.0,
+        }
     }
 }
 
@@ -420,6 +447,11 @@ impl Config {
                 path,
                 message: format!("key grid.float_digits: {} is out of range; use 1 to 17 (17 shows every float exactly)", config.grid.float_digits),
             });
+        }
+        for (name, profile) in &config.profiles {
+            if let Profile::Local(l) = profile {
+                l.check().map_err(|message| FathomError::Config { path: path.clone(), message: format!("profile {name}: {message}") })?;
+            }
         }
         if !config.profiles.contains_key(&config.default_profile) {
             return Err(FathomError::Config {

@@ -43,6 +43,7 @@ async fn a_broken_table_fails_alone_and_names_its_metadata_file() {
     let profile = LocalProfile {
         catalog: format!("sqlite:///{}/catalog.db", root.display()),
         warehouse: format!("{}/warehouse", root.display()),
+        ..LocalProfile::default()
     };
     let engine = LocalEngine::open(&profile).await.expect("the profile opens: nothing is loaded before it is used");
     let names: Vec<String> = engine.tables().await.unwrap().iter().map(|t| format!("{}.{}", t.schema, t.name)).collect();

@@ -24,6 +24,7 @@ async fn lake(dir: &str) -> Option<(Value, LocalEngine)> {
     let profile = LocalProfile {
         catalog: format!("sqlite:///{}/catalog.db", root.display()),
         warehouse: format!("{}/warehouse", root.display()),
+        ..LocalProfile::default()
     };
     Some((summary, LocalEngine::open(&profile).await.expect("open the evolved warehouse")))
 }
@@ -110,7 +111,7 @@ async fn delete_files_are_refused_by_name() {
     use iceberg::spec::DataContentType;
     let Some((summary, _)) = lake("schema_evolution_deletes").await else { return };
     let root = summary["catalog_uri"].as_str().unwrap().trim_start_matches("sqlite:///").trim_end_matches("/catalog.db");
-    let profile = LocalProfile { catalog: format!("sqlite:///{root}/catalog.db"), warehouse: format!("{root}/warehouse") };
+    let profile = LocalProfile { catalog: format!("sqlite:///{root}/catalog.db"), warehouse: format!("{root}/warehouse"), ..LocalProfile::default() };
     let catalog = fathom::lake::catalog::open(&profile, false).await.unwrap();
     let ident = iceberg::TableIdent::from_strs(["evo", "cow"]).unwrap();
     let table = catalog.load_table(&ident).await.unwrap();

@@ -90,6 +90,7 @@ mod tests {
             partitions_total: 1,
             columns: vec![],
             bytes: 1,
+            get_requests: 0,
             files_without_column_sizes: 0,
             files: vec![],
             partition_column: None,

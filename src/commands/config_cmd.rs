@@ -20,9 +20,21 @@ pub fn render(config: &Config) -> String {
     for (name, p) in &config.profiles {
         let mark = if *name == config.default_profile { " (default)" } else { "" };
         match p {
-            Profile::Local(l) => {
-                let _ = writeln!(s, "  {name}{mark}: engine=local catalog={} warehouse={}", l.catalog, l.warehouse);
-            }
+            Profile::Local(l) => match l.aws() {
+                Some(aws) => {
+                    let _ = writeln!(
+                        s,
+                        "  {name}{mark}: engine=local catalog=glue region={} aws_profile={} glue_catalog_id={} endpoint={} (data read from S3 directly)",
+                        aws.region.as_deref().unwrap_or("(AWS chain)"),
+                        aws.aws_profile.as_deref().unwrap_or("(AWS chain)"),
+                        aws.glue_catalog_id.as_deref().unwrap_or("(the account's)"),
+                        aws.endpoint_url.as_deref().unwrap_or("(AWS)")
+                    );
+                }
+                None => {
+                    let _ = writeln!(s, "  {name}{mark}: engine=local catalog={} warehouse={}", l.catalog, l.warehouse);
+                }
+            },
             Profile::Postgres(pg) => {
                 let _ = writeln!(
                     s,

@@ -1,8 +1,10 @@
 //! Engines behind one object-safe trait. Every engine returns Arrow `RecordBatch`es.
 
 pub mod athena;
+pub mod aws;
 pub mod functions;
 pub mod lake_describe;
+pub mod lake_direct;
 pub mod local;
 pub mod postgres;
 pub mod scan;

@@ -1,9 +1,54 @@
 //! How Athena bills: bytes scanned rounded up to the next whole MB, 10 MB minimum per query,
-//! times the price per TB. Binary units (MiB, TiB), as AWS's calculator uses.
+//! times the price per TB. Binary units (MiB, TiB), as AWS's calculator uses. And the price
+//! of reading the same bytes from S3 directly: GET requests, plus transfer out of the region.
+
+use serde::Serialize;
 
 pub const MIB: u64 = 1 << 20;
 pub const TIB: u64 = 1 << 40;
 pub const MIN_BILLED: u64 = 10 * MIB;
+pub const GIB: u64 = 1 << 30;
+
+/// Athena's bill for a query's scans.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AthenaBill {
+    pub scanned_bytes: u64,
+    pub billed_bytes: u64,
+    pub billed_mb: u64,
+    pub cost_usd: f64,
+    pub price_per_tb_usd: f64,
+}
+
+/// The same scans read from S3 directly: GET requests, plus transfer when read from outside
+/// the lake's region.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DirectRead {
+    pub bytes: u64,
+    pub get_requests: u64,
+    pub get_cost_usd: f64,
+    pub transfer_cost_usd: f64,
+    pub cost_usd: f64,
+    pub s3_get_per_1000_usd: f64,
+    pub egress_per_gb_usd: f64,
+    pub note: String,
+}
+
+impl DirectRead {
+    pub fn price(bytes: u64, get_requests: u64, budget: &crate::config::Budget) -> DirectRead {
+        let get_cost_usd = get_requests as f64 / 1000.0 * budget.s3_get_per_1000_usd;
+        let transfer_cost_usd = bytes as f64 / GIB as f64 * budget.egress_per_gb_usd;
+        DirectRead {
+            bytes,
+            get_requests,
+            get_cost_usd,
+            transfer_cost_usd,
+            cost_usd: get_cost_usd + transfer_cost_usd,
+            s3_get_per_1000_usd: budget.s3_get_per_1000_usd,
+            egress_per_gb_usd: budget.egress_per_gb_usd,
+            note: "reads from inside the lake's region pay only GET requests; from outside it they also pay data transfer ([budget] egress_per_gb_usd)".into(),
+        }
+    }
+}
 
 /// Bytes Athena would bill for `scanned` bytes.
 pub fn billed_bytes(scanned: u64) -> u64 {
@@ -54,5 +99,15 @@ mod tests {
         assert!((cost_usd(1, 5.0) - 10.0 / 1024.0 / 1024.0 * 5.0).abs() < 1e-15);
         assert_eq!(human_bytes(1536), "1.5 KB");
         assert_eq!(human_usd(0.0146484375), "$0.0146");
+    }
+
+    #[test]
+    fn a_direct_read_pays_its_gets_and_transfer_only_when_priced() {
+        let mut budget = crate::config::Budget::default();
+        let d = DirectRead::price(3 * GIB, 2500, &budget);
+        assert!((d.get_cost_usd - 0.001).abs() < 1e-12 && d.transfer_cost_usd == 0.0 && d.cost_usd == d.get_cost_usd);
+        budget.egress_per_gb_usd = 0.09;
+        let d = DirectRead::price(3 * GIB, 2500, &budget);
+        assert!((d.transfer_cost_usd - 0.27).abs() < 1e-12 && (d.cost_usd - 0.271).abs() < 1e-12);
     }
 }

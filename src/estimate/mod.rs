@@ -12,6 +12,9 @@ use serde::Serialize;
 use crate::config::Budget;
 pub use planner::{Estimator, TableEstimate};
 
+/// How a budget warning starts.
+const OVER_BUDGET: &str = "over budget";
+
 /// The estimate of one query.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Estimate {
@@ -31,6 +34,12 @@ pub struct Estimate {
     /// and the bytes read so far are billed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cutoff_bytes: Option<u64>,
+    /// On a profile that reads the lake directly: Athena's bill for the same query ...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub athena: Option<bill::AthenaBill>,
+    /// ... and the direct read's price, which is then `cost_usd` (what the budget gates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direct: Option<bill::DirectRead>,
 }
 
 /// `EXPLAIN (FORMAT JSON)`: the top plan node's rows and total cost (planner cost units).
@@ -95,22 +104,48 @@ impl Estimate {
             warnings,
             postgres: None,
             cutoff_bytes: None,
+            athena: None,
+            direct: None,
         };
+        e.warn_over_budget(budget);
+        e
+    }
+
+    /// Prices the same scans read directly from S3 (GET requests, transfer) beside Athena's
+    /// bill; the direct price becomes the one the budget gates.
+    pub fn with_direct(mut self, budget: &Budget) -> Estimate {
+        let gets = self.tables.iter().map(|t| t.get_requests).sum();
+        let direct = bill::DirectRead::price(self.total_bytes, gets, budget);
+        self.athena = Some(bill::AthenaBill {
+            scanned_bytes: self.total_bytes,
+            billed_bytes: self.billed_bytes,
+            billed_mb: self.billed_mb,
+            cost_usd: self.cost_usd,
+            price_per_tb_usd: self.price_per_tb_usd,
+        });
+        self.cost_usd = direct.cost_usd;
+        self.direct = Some(direct);
+        self.warnings.retain(|w| !w.starts_with(OVER_BUDGET));
+        self.warn_over_budget(budget);
+        self
+    }
+
+    fn warn_over_budget(&mut self, budget: &Budget) {
+        let e = self;
         match e.verdict(budget) {
             Verdict::Refuse(limit) => e.warnings.push(format!(
-                "over budget: {} is above refuse_above_usd {}; it runs only with --max-cost {:.6} or more",
+                "{OVER_BUDGET}: {} is above refuse_above_usd {}; it runs only with --max-cost {:.6} or more",
                 bill::human_usd(e.cost_usd),
                 bill::human_usd(limit),
                 e.cost_usd
             )),
             Verdict::Confirm(limit) => e.warnings.push(format!(
-                "over budget: {} is above confirm_above_usd {}",
+                "{OVER_BUDGET}: {} is above confirm_above_usd {}",
                 bill::human_usd(e.cost_usd),
                 bill::human_usd(limit)
             )),
             Verdict::Run => {}
         }
-        e
     }
 
     /// A PostgreSQL estimate: no bytes and no dollars (so budgets never refuse it), the plan's
@@ -127,6 +162,8 @@ impl Estimate {
             warnings: warning.into_iter().collect(),
             postgres: plan,
             cutoff_bytes: None,
+            athena: None,
+            direct: None,
         }
     }
 
@@ -164,6 +201,15 @@ impl Estimate {
             return format!("PostgreSQL plan: ~{} rows, cost {:.2}", pg.rows, pg.total_cost);
         }
         let tilde = if self.conservative { "≤" } else { "" };
+        if let (Some(a), Some(d)) = (&self.athena, &self.direct) {
+            return format!(
+                "Athena {} · here: {tilde}{} read, ≈ {} GET requests ≈ {}",
+                bill::human_usd(a.cost_usd),
+                bill::human_bytes(d.bytes),
+                d.get_requests,
+                bill::human_usd(d.cost_usd)
+            );
+        }
         let cutoff = self.cutoff_bytes.map(|c| format!(" (cutoff {})", bill::human_bytes(c))).unwrap_or_default();
         format!(
             "{tilde}{} scanned, billed {} MB, {}{cutoff}",
@@ -207,6 +253,19 @@ impl Estimate {
             self.price_per_tb_usd,
             if self.conservative { " (conservative)" } else { "" }
         );
+        if let Some(d) = &self.direct {
+            let _ = writeln!(
+                s,
+                "read directly: {} ({} bytes), ≈ {} GET requests → {} (GETs at ${}/1000{})",
+                bill::human_bytes(d.bytes),
+                d.bytes,
+                d.get_requests,
+                bill::human_usd(d.cost_usd),
+                d.s3_get_per_1000_usd,
+                if d.egress_per_gb_usd > 0.0 { format!(", transfer at ${}/GB", d.egress_per_gb_usd) } else { String::new() }
+            );
+            let _ = writeln!(s, "note: {}", d.note);
+        }
         if let Some(c) = self.cutoff_bytes {
             let _ = writeln!(s, "workgroup cutoff {} ({c} bytes) per query", bill::human_bytes(c));
         }

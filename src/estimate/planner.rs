@@ -16,6 +16,7 @@ use crate::iceberg::plan::plan_files;
 use crate::iceberg::tables::ident;
 use crate::iceberg::timetravel::resolve_snapshot;
 use crate::estimate::scans::Scan;
+use crate::iceberg::fileio_read::FOOTER_GETS;
 use crate::lake::inspect::{FileInfo, live_files};
 
 /// What one table scan reads.
@@ -29,6 +30,8 @@ pub struct TableEstimate {
     pub partitions_total: usize,
     pub columns: Vec<String>,
     pub bytes: u64,
+    /// S3 GET requests a direct read sends (the footer, then one per column chunk read).
+    pub get_requests: u64,
     /// Kept files without column-size metrics, estimated as file size × column share.
     pub files_without_column_sizes: usize,
     /// The kept data files (filled on request).
@@ -124,6 +127,7 @@ impl Estimator {
             partitions_total: 0,
             columns: scan.columns.clone(),
             bytes: 0,
+            get_requests: 0,
             files_without_column_sizes: 0,
             files: vec![],
             partition_column,
@@ -163,6 +167,7 @@ impl Estimator {
             if let Some(info) = info {
                 partitions.insert(info.partition.clone());
             }
+            est.get_requests += predicted_gets(info, &field_ids);
             match info.filter(|i| !i.column_sizes.is_empty()) {
                 Some(info) => {
                     // The chunks of the columns read, plus what is not column data (the
@@ -179,6 +184,7 @@ impl Estimator {
             for d in &task.deletes {
                 if deletes.insert(d.file_path.clone()) {
                     est.bytes += d.file_size_in_bytes;
+                    est.get_requests += 1;
                 }
             }
         }
@@ -186,4 +192,16 @@ impl Estimator {
         est.files.sort();
         Ok(est)
     }
+}
+
+/// The GETs the direct reader sends for one data file: the footer (its tail, then its
+/// metadata), then one ranged read per column chunk of the columns read, in each row group.
+fn predicted_gets(info: Option<&FileInfo>, field_ids: &[i32]) -> u64 {
+    let Some(info) = info else { return FOOTER_GETS + field_ids.len() as u64 };
+    let columns = if info.column_sizes.is_empty() {
+        field_ids.len()
+    } else {
+        field_ids.iter().filter(|id| info.column_sizes.get(id).is_some_and(|b| *b > 0)).count()
+    };
+    FOOTER_GETS + (info.row_groups.unwrap_or(1) * columns) as u64
 }

@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod field_ids;
+pub mod fileio_read;
 pub mod metadata_tables;
 pub mod plan;
 pub mod provider;

@@ -2,10 +2,12 @@
 //! the snapshot's files (the same plan the estimate prices); DataFusion's own Parquet source
 //! reads them (`DataSourceExec`: parallel file groups, row-group and page-index pruning,
 //! filter pushdown with late materialization) with columns mapped by field id
-//! ([`super::field_ids`]). Every byte fetched (footer, page index, column chunks) counts as
+//! ([`super::field_ids`]); files on S3 through the table's FileIO ([`super::fileio_read`]).
+//! Every byte fetched (footer, page index, column chunks) counts as
 //! `bytes_scanned` ([`super::read_bytes`]), which the run ledger records as "actual".
 
 use std::any::Any;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow::datatypes::SchemaRef;
@@ -15,7 +17,8 @@ use datafusion::common::DFSchema;
 use datafusion::config::TableParquetOptions;
 use datafusion::datasource::listing::PartitionedFile;
 use datafusion::datasource::object_store::ObjectStoreUrl;
-use datafusion::datasource::physical_plan::{FileGroup, FileScanConfigBuilder, ParquetSource};
+use datafusion::datasource::physical_plan::{FileGroup, FileScanConfigBuilder, ParquetFileReaderFactory, ParquetSource};
+use datafusion::object_store;
 use datafusion::datasource::source::DataSourceExec;
 use datafusion::datasource::{TableProvider, TableType};
 use datafusion::error::{DataFusionError, Result as DFResult};
@@ -28,6 +31,7 @@ use iceberg::spec::SchemaRef as IcebergSchemaRef;
 use iceberg::table::Table;
 
 use super::field_ids::FieldIdAdapterFactory;
+use super::fileio_read::{FileIoReaderFactory, is_remote};
 use super::plan::{check_readable, plan_files, snapshot_or_current};
 use super::read_bytes::CountingReaderFactory;
 use crate::error::FathomError;
@@ -68,31 +72,54 @@ impl NativeTable {
     }
 }
 
-/// Object store URL and path of a data file; the local engine reads local files only.
-fn locate(path: &str) -> Result<(ObjectStoreUrl, String), FathomError> {
+/// Where a scan's data files are read from.
+enum Files {
+    /// The local file system, through DataFusion's object store.
+    Local,
+    /// S3, through the table's FileIO: object-store path -> the file's URL.
+    Remote(HashMap<String, String>),
+}
+
+/// The object-store path of a data file. Local paths are read from the file system; remote
+/// ones (S3) through the table's FileIO, named here by their URL without the scheme.
+fn locate(path: &str) -> Result<(String, bool), FathomError> {
     if let Some(rest) = path.strip_prefix("file://") {
-        return Ok((ObjectStoreUrl::local_filesystem(), rest.to_string()));
+        return Ok((rest.to_string(), false));
     }
     if path.starts_with('/') {
-        return Ok((ObjectStoreUrl::local_filesystem(), path.to_string()));
+        return Ok((path.to_string(), false));
+    }
+    if is_remote(path) {
+        let rest = path.split_once("://").map(|(_, r)| r).unwrap_or(path);
+        return Ok((rest.to_string(), true));
     }
     Err(FathomError::Query(format!(
-        "data file {path} is not on the local file system; the local engine reads local warehouses only (query remote tables on Athena)"
+        "data file {path} is neither local nor on S3; the local engine reads local warehouses and S3 (query other stores on Athena)"
     )))
 }
 
 /// The planned files, largest first, dealt round-robin into `n` groups (read in parallel).
-fn file_groups(tasks: &[FileScanTask], n: usize) -> Result<(ObjectStoreUrl, Vec<FileGroup>), FathomError> {
+fn file_groups(tasks: &[FileScanTask], n: usize) -> Result<(Files, Vec<FileGroup>), FathomError> {
     let mut files = Vec::with_capacity(tasks.len());
-    let mut url = ObjectStoreUrl::local_filesystem();
+    let mut remote = HashMap::new();
+    let mut local = false;
     for t in tasks {
-        let (u, path) = locate(&t.data_file_path)?;
-        url = u;
+        let (path, is_remote) = locate(&t.data_file_path)?;
+        if is_remote {
+            remote.insert(object_store::path::Path::from(path.as_str()).to_string(), t.data_file_path.clone());
+        } else {
+            local = true;
+        }
         let mut f = PartitionedFile::new(path, t.file_size_in_bytes);
         if t.start > 0 || t.length < t.file_size_in_bytes {
             f = f.with_range(t.start as i64, (t.start + t.length) as i64);
         }
         files.push(f);
+    }
+    if local && !remote.is_empty() {
+        return Err(FathomError::Query(
+            "the table's data files are partly local and partly on S3; the local engine reads one or the other per table".into(),
+        ));
     }
     files.sort_by_key(|f| std::cmp::Reverse(f.object_meta.size));
     let n = n.clamp(1, files.len().max(1));
@@ -100,7 +127,8 @@ fn file_groups(tasks: &[FileScanTask], n: usize) -> Result<(ObjectStoreUrl, Vec<
     for (i, f) in files.into_iter().enumerate() {
         groups[i % n].push(f);
     }
-    Ok((url, groups.into_iter().map(FileGroup::new).collect()))
+    let where_ = if remote.is_empty() { Files::Local } else { Files::Remote(remote) };
+    Ok((where_, groups.into_iter().map(FileGroup::new).collect()))
 }
 
 #[async_trait]
@@ -134,7 +162,9 @@ impl TableProvider for NativeTable {
         if tasks.is_empty() {
             return Ok(Arc::new(EmptyExec::new(projected)));
         }
-        let (url, groups) = file_groups(&tasks, state.config_options().execution.target_partitions).map_err(external)?;
+        let (files, groups) = file_groups(&tasks, state.config_options().execution.target_partitions).map_err(external)?;
+        // Remote files are read by the factory alone; DataFusion still asks for a store by URL.
+        let url = ObjectStoreUrl::local_filesystem();
 
         let mut source = ParquetSource::new(self.schema.clone());
         if let Some(predicate) = conjunction(filters.to_vec()) {
@@ -143,10 +173,11 @@ impl TableProvider for NativeTable {
         }
         let options =
             TableParquetOptions { global: state.config_options().execution.parquet.clone(), ..Default::default() };
-        let store = state.runtime_env().object_store(&url)?;
-        let source = source
-            .with_table_parquet_options(options)
-            .with_parquet_file_reader_factory(Arc::new(CountingReaderFactory::new(store)));
+        let factory: Arc<dyn ParquetFileReaderFactory> = match files {
+            Files::Local => Arc::new(CountingReaderFactory::new(state.runtime_env().object_store(&url)?)),
+            Files::Remote(urls) => Arc::new(FileIoReaderFactory::new(self.table.file_io().clone(), urls)),
+        };
+        let source = source.with_table_parquet_options(options).with_parquet_file_reader_factory(factory);
         let config = FileScanConfigBuilder::new(url, Arc::new(source))
             .with_file_groups(groups)
             .with_projection_indices(projection.cloned())?

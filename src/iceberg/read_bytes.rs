@@ -1,5 +1,6 @@
 //! The bytes a native scan really reads, as Athena bills them: every fetch from a data file
-//! (footer, page indexes and column chunks), counted as the scan's `bytes_scanned`.
+//! (footer, page indexes and column chunks), counted as the scan's `bytes_scanned`, and,
+//! for files read from S3, the GET requests (one per ranged read) as `get_requests`.
 //! DataFusion's own reader counts column chunks only and caches footers across queries, so
 //! the local engine reads each file through this one instead.
 
@@ -18,6 +19,8 @@ use parquet::file::metadata::{PageIndexPolicy, ParquetMetaData, ParquetMetaDataR
 
 /// The metric name, DataFusion's Parquet scan's own.
 pub const BYTES_SCANNED: &str = "bytes_scanned";
+/// Ranged reads sent to an object store (each one S3 GET).
+pub const GET_REQUESTS: &str = "get_requests";
 
 /// Opens data files for DataFusion's Parquet source, counting what is fetched.
 #[derive(Debug)]
@@ -41,26 +44,45 @@ impl ParquetFileReaderFactory for CountingReaderFactory {
     ) -> datafusion::error::Result<Box<dyn AsyncFileReader + Send>> {
         let size = file.object_meta.size;
         let inner = ParquetObjectReader::new(self.store.clone(), file.object_meta.location).with_file_size(size);
-        let counter = MetricBuilder::new(metrics).counter(BYTES_SCANNED, partition_index);
-        Ok(Box::new(Counting { inner, counter, size, hint: metadata_size_hint }))
+        Ok(Box::new(Counting::new(inner, size, metadata_size_hint, MetricBuilder::new(metrics).counter(BYTES_SCANNED, partition_index))))
     }
 }
 
-struct Counting {
-    inner: ParquetObjectReader,
+/// A reader that counts what it fetches: bytes always, requests when `gets` is set.
+pub struct Counting<R> {
+    inner: R,
     counter: Count,
+    gets: Option<Count>,
     size: u64,
     hint: Option<usize>,
 }
 
-impl AsyncFileReader for Counting {
+impl<R> Counting<R> {
+    pub fn new(inner: R, size: u64, hint: Option<usize>, counter: Count) -> Self {
+        Counting { inner, counter, gets: None, size, hint }
+    }
+
+    /// Also counts each ranged read as one request.
+    pub fn with_gets(mut self, gets: Count) -> Self {
+        self.gets = Some(gets);
+        self
+    }
+}
+
+impl<R: AsyncFileReader> AsyncFileReader for Counting<R> {
     fn get_bytes(&mut self, range: Range<u64>) -> BoxFuture<'_, parquet::errors::Result<Bytes>> {
         self.counter.add((range.end - range.start) as usize);
+        if let Some(g) = &self.gets {
+            g.add(1);
+        }
         self.inner.get_bytes(range)
     }
 
     fn get_byte_ranges(&mut self, ranges: Vec<Range<u64>>) -> BoxFuture<'_, parquet::errors::Result<Vec<Bytes>>> {
         self.counter.add(ranges.iter().map(|r| (r.end - r.start) as usize).sum());
+        if let Some(g) = &self.gets {
+            g.add(ranges.len());
+        }
         self.inner.get_byte_ranges(ranges)
     }
 

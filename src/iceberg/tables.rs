@@ -131,6 +131,14 @@ impl LakeTables {
             Origin::Other => (None, false),
         };
         let message = e.to_string();
+        if matches!(self.origin, Origin::Other)
+            && (message.contains("No 'metadata_location' set on table") || message.contains("No 'parameters' set on table"))
+        {
+            return FathomError::Query(format!(
+                "{table} in {} is not an Iceberg table (it has no metadata_location, e.g. a Hive or CSV table): the local engine reads Iceberg tables only; it needs Athena, so query it on an Athena profile",
+                self.label
+            ));
+        }
         let file = match file {
             Some(f) if !message.contains(f.trim_start_matches("file://")) => format!(" (metadata file {f})"),
             _ => String::new(),

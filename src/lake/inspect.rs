@@ -22,6 +22,8 @@ pub struct FileInfo {
     pub file_size: u64,
     /// Compressed bytes per field id (Iceberg `column_sizes`), empty if the writer left none.
     pub column_sizes: HashMap<i32, u64>,
+    /// Row groups, from the writer's split offsets (None when it left none).
+    pub row_groups: Option<usize>,
 }
 
 fn meta_err(table: &Table, e: impl std::fmt::Display) -> FathomError {
@@ -56,6 +58,7 @@ pub async fn live_files(table: &Table, snapshot_id: Option<i64>) -> Result<Vec<F
                 record_count: f.record_count(),
                 file_size: f.file_size_in_bytes(),
                 column_sizes: f.column_sizes().clone(),
+                row_groups: f.split_offsets().map(<[i64]>::len).filter(|n| *n > 0),
             });
         }
     }

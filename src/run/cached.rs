@@ -14,7 +14,15 @@ use super::{Prepared, Sink};
 /// profile pointed elsewhere never sees another catalog's results.
 pub fn identity(profile: &Profile) -> String {
     match profile {
-        Profile::Local(l) => format!("local|{}|{}", l.catalog, l.warehouse),
+        Profile::Local(l) => match l.aws() {
+            Some(aws) => format!(
+                "local|glue|{}|{}|{}",
+                aws.region.as_deref().unwrap_or(""),
+                aws.glue_catalog_id.as_deref().unwrap_or(""),
+                aws.endpoint_url.as_deref().unwrap_or("")
+            ),
+            None => format!("local|{}|{}", l.catalog, l.warehouse),
+        },
         Profile::Athena(a) => format!(
             "athena|{}|{}|{}|{}",
             a.region.as_deref().unwrap_or(""),

@@ -98,6 +98,7 @@ impl Engines {
 pub async fn open(config: &Config, profile: Option<&str>, allow_write: bool) -> Result<Box<dyn Engine>> {
     let (name, p) = config.profile(profile)?;
     Ok(match p {
+        Profile::Local(local) if local.is_glue() => Box::new(crate::engine::lake_direct::DirectEngine::connect(name, local).await?),
         Profile::Local(local) => Box::new(LocalEngine::open(local).await?),
         Profile::Postgres(pg) => Box::new(PostgresEngine::connect(name, pg, allow_write).await?),
         Profile::Athena(a) => Box::new(crate::engine::athena::AthenaEngine::connect(name, a, allow_write).await?),

@@ -121,7 +121,7 @@ mod tests {
 
 
     fn budget() -> Budget {
-        Budget { price_per_tb_usd: 5.0, confirm_above_usd: Some(0.10), refuse_above_usd: Some(5.0) }
+        Budget { price_per_tb_usd: 5.0, confirm_above_usd: Some(0.10), refuse_above_usd: Some(5.0), ..Budget::default() }
     }
 
     fn costing(usd: f64) -> Result<Estimate, String> {
@@ -152,7 +152,7 @@ mod tests {
 
     #[test]
     fn no_limits_means_no_questions() {
-        let open = Budget { price_per_tb_usd: 5.0, confirm_above_usd: None, refuse_above_usd: None };
+        let open = Budget { price_per_tb_usd: 5.0, confirm_above_usd: None, refuse_above_usd: None, ..Budget::default() };
         assert_eq!(gate(&costing(1e6), PRICED, &open), Gate::Run);
     }
 

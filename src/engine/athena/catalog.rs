@@ -1,18 +1,8 @@
 //! What Athena can see, from Glue (databases, tables, columns) and the workgroup (output
-//! location, per-query scan cutoff, named queries); and the lake's Iceberg tables loaded
-//! through Glue + S3 for the estimate.
+//! location, per-query scan cutoff, named queries). The lake's Iceberg tables load through
+//! [`crate::engine::aws::glue_catalog`].
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
-use aws_credential_types::Credentials;
 use futures::StreamExt;
-use iceberg::io::{S3_ENDPOINT, S3_PATH_STYLE_ACCESS, S3_REGION};
-use iceberg::{Catalog, CatalogBuilder};
-use iceberg_catalog_glue::{
-    AWS_ACCESS_KEY_ID, AWS_REGION_NAME, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, GLUE_CATALOG_PROP_CATALOG_ID,
-    GLUE_CATALOG_PROP_URI, GLUE_CATALOG_PROP_WAREHOUSE, GlueCatalogBuilder,
-};
 
 use super::client::{Clients, sdk_error};
 use crate::config::AthenaProfile;
@@ -156,38 +146,4 @@ pub async fn named_queries(clients: &Clients, workgroup: &str) -> Result<Vec<Nam
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
-}
-
-/// The Glue catalog as an Iceberg catalog, reading metadata and manifests from S3 with the
-/// same credentials, region and endpoint as the Athena client. `warehouse` is where new
-/// tables go (only `fathom demo --athena-upload` creates any).
-pub async fn iceberg_catalog(
-    profile: &AthenaProfile,
-    region: &str,
-    creds: &Credentials,
-    warehouse: Option<&str>,
-) -> Result<Arc<dyn Catalog>> {
-    let mut props = HashMap::from([
-        (GLUE_CATALOG_PROP_WAREHOUSE.to_string(), warehouse.unwrap_or("s3://fathom-no-warehouse/").to_string()),
-        (AWS_REGION_NAME.to_string(), region.to_string()),
-        (S3_REGION.to_string(), region.to_string()),
-        (AWS_ACCESS_KEY_ID.to_string(), creds.access_key_id().to_string()),
-        (AWS_SECRET_ACCESS_KEY.to_string(), creds.secret_access_key().to_string()),
-    ]);
-    if let Some(t) = creds.session_token() {
-        props.insert(AWS_SESSION_TOKEN.to_string(), t.to_string());
-    }
-    if let Some(e) = &profile.endpoint_url {
-        props.insert(GLUE_CATALOG_PROP_URI.to_string(), e.clone());
-        props.insert(S3_ENDPOINT.to_string(), e.clone());
-        props.insert(S3_PATH_STYLE_ACCESS.to_string(), "true".to_string());
-    }
-    if let Some(id) = &profile.glue_catalog_id {
-        props.insert(GLUE_CATALOG_PROP_CATALOG_ID.to_string(), id.clone());
-    }
-    let catalog = GlueCatalogBuilder::default()
-        .load("glue", props)
-        .await
-        .map_err(|e| FathomError::Catalog { uri: "AWS Glue".into(), message: e.to_string() })?;
-    Ok(Arc::new(catalog))
 }

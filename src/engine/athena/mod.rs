@@ -55,13 +55,13 @@ pub struct AthenaEngine {
 impl AthenaEngine {
     /// Connects with the standard AWS credential chain. `allow_write` is `fathom run --write`.
     pub async fn connect(name: &str, profile: &AthenaProfile, allow_write: bool) -> Result<Self> {
-        let config = client::sdk_config(profile).await?;
+        let config = crate::engine::aws::sdk_config(&profile.aws()).await?;
         Self::with_sdk_config(name, profile, config, allow_write).await
     }
 
     /// Connects with a given SDK config (tests: a replay HTTP client and static credentials).
     pub async fn with_sdk_config(name: &str, profile: &AthenaProfile, config: SdkConfig, allow_write: bool) -> Result<Self> {
-        let creds = client::credentials(&config, profile).await?;
+        let creds = crate::engine::aws::credentials(&config, &profile.aws()).await?;
         let region = config.region().map(|r| r.to_string()).unwrap_or_else(|| "us-east-1".into());
         let clients = Clients::new(&config, profile.endpoint_url.is_some());
         let inflight = Arc::new(Inflight::new(&clients.athena));
@@ -107,7 +107,7 @@ impl AthenaEngine {
 
     /// The Glue catalog as an Iceberg catalog (`warehouse`: where new tables are written).
     pub async fn iceberg_catalog(&self, warehouse: Option<&str>) -> Result<Arc<dyn iceberg::Catalog>> {
-        catalog::iceberg_catalog(&self.profile, &self.region, &self.creds, warehouse).await
+        crate::engine::aws::glue_catalog(&self.profile.aws(), &self.region, &self.creds, warehouse).await
     }
 
     async fn planner(&self) -> Result<&(LakeSession, Estimator)> {
