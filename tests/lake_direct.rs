@@ -1,0 +1,269 @@
+//! The local engine over Glue + S3 (a `catalog = "glue"` profile) against moto: the demo lake
+//! uploaded by the real `fathom demo --athena-upload`, then every shipped lake question run
+//! by the real binary on the Glue-local profile and on the embedded demo lake, answers
+//! compared; the estimate's direct price (GETs, bytes) against what moto served; and the
+//! messages for what can go wrong. Outside CI a missing Python env skips; under CI it fails.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use common::aws::Moto;
+use common::*;
+use serde_json::Value;
+
+/// One moto with the demo lake uploaded, and a home whose config has the Glue-local
+/// profile `direct` (and the Athena profile `emu`) on it.
+struct Lake {
+    moto: Moto,
+    home: Home,
+}
+
+fn lake_on_moto() -> Option<&'static Lake> {
+    static LAKE: OnceLock<Option<Lake>> = OnceLock::new();
+    LAKE.get_or_init(|| {
+        let moto = Moto::start()?;
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let (home, _engine) = rt.block_on(moto.upload_demo("direct-upload"));
+        let config = home.root.join("config/fathom/config.toml");
+        let mut text = std::fs::read_to_string(&config).unwrap();
+        text.push_str(&direct_profile("direct", &moto.endpoint));
+        std::fs::write(&config, text).unwrap();
+        Some(Lake { moto, home })
+    })
+    .as_ref()
+}
+
+fn direct_profile(name: &str, endpoint: &str) -> String {
+    format!(
+        "\n[profiles.{name}]\nengine = \"local\"\ncatalog = \"glue\"\nregion = \"{}\"\nendpoint_url = \"{endpoint}\"\n",
+        common::aws::REGION
+    )
+}
+
+impl Lake {
+    fn cmd(&self) -> assert_cmd::Command {
+        let mut c = self.home.cmd();
+        c.envs(self.moto.env());
+        c
+    }
+
+    /// One HTTP request to moto's request-log endpoints; the response body.
+    fn http(&self, method: &str, path: &str, body: &str) -> String {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.moto.port)).unwrap();
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.moto.port,
+            body.len()
+        )
+        .unwrap();
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).unwrap();
+        assert!(resp.starts_with("HTTP/1.1 200") || resp.starts_with("HTTP/1.0 200"), "{method} {path}: {resp}");
+        resp.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default()
+    }
+
+    /// The request log of moto (S3, Glue) since the last `clear`.
+    fn requests(&self) -> Vec<Value> {
+        serde_json::from_str(&self.http("GET", "/_fathom/requests", "")).expect("moto's request log is JSON")
+    }
+
+    fn clear(&self) {
+        self.http("DELETE", "/_fathom/requests", "");
+    }
+
+    /// GETs under `prefix` answer 403 from now on (an empty prefix lifts it).
+    fn deny(&self, prefix: &str) {
+        self.http("PUT", "/_fathom/deny", prefix);
+    }
+}
+
+/// Every shipped question that runs on the lake (not the PostgreSQL ones), by file.
+fn lake_questions() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("queries");
+    let mut out = Vec::new();
+    for dir in std::fs::read_dir(&root).unwrap() {
+        for f in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+            let path = f.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            if path.extension().is_some_and(|e| e == "sql") && !text.lines().any(|l| l.trim() == "-- engine: postgres") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A result as comparable rows: floats to 12 significant digits (parallel sums may differ in
+/// the last bits), rows sorted (queries without ORDER BY may come in any order).
+fn normalized(stdout: &[u8]) -> Vec<String> {
+    fn norm(v: &Value) -> Value {
+        match v {
+            Value::Number(n) if n.is_f64() => Value::String(format!("{:.11e}", n.as_f64().unwrap())),
+            Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), norm(v))).collect()),
+            Value::Array(a) => Value::Array(a.iter().map(norm).collect()),
+            other => other.clone(),
+        }
+    }
+    let mut rows: Vec<String> = String::from_utf8_lossy(stdout)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| norm(&serde_json::from_str::<Value>(l).unwrap()).to_string())
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn every_lake_question_answers_the_same_on_glue_and_s3_as_on_the_embedded_lake() {
+    let Some(lake) = lake_on_moto() else { return };
+    let embedded = common::lake("direct");
+    let questions = lake_questions();
+    assert!(questions.len() >= 20, "{questions:?}");
+    for q in &questions {
+        let q = q.to_str().unwrap();
+        let want = embedded.cmd().args(["run", "--format", "json", "--no-cache", q]).output().unwrap();
+        assert!(want.status.success(), "{q} on the embedded lake: {}", String::from_utf8_lossy(&want.stderr));
+        let got = lake.cmd().args(["run", "--profile", "direct", "--format", "json", "--no-cache", q]).output().unwrap();
+        assert!(got.status.success(), "{q} on Glue + S3: {}", String::from_utf8_lossy(&got.stderr));
+        let (want, got) = (normalized(&want.stdout), normalized(&got.stdout));
+        assert_eq!(got, want, "{q}: the same answer on Glue + S3 as on the embedded lake");
+    }
+}
+
+/// GETs and bytes of data files (Parquet) moto served since the last clear.
+fn served_data_reads(lake: &Lake) -> (u64, u64, BTreeMap<String, u64>) {
+    let mut gets = 0;
+    let mut bytes = 0;
+    let mut keys = BTreeMap::new();
+    for r in lake.requests() {
+        let path = r["path"].as_str().unwrap_or("");
+        if r["method"] == "GET" && path.starts_with("/lake/") && path.ends_with(".parquet") {
+            gets += 1;
+            bytes += r["bytes"].as_u64().unwrap();
+            *keys.entry(r["access_key"].as_str().unwrap_or("").to_string()).or_default() += 1;
+        }
+    }
+    (gets, bytes, keys)
+}
+
+fn within(pct: f64, predicted: u64, served: u64) -> bool {
+    (predicted as f64 - served as f64).abs() <= pct / 100.0 * served as f64
+}
+
+#[test]
+fn the_estimate_prices_both_ways_and_predicts_the_gets_and_bytes_moto_serves() {
+    let Some(lake) = lake_on_moto() else { return };
+    let queries = [
+        "queries/cost/pruned.sql",
+        "queries/cost/full_scan.sql",
+        "SELECT trade_date, adj_close, volume FROM market_data.us_stocks_price WHERE trade_date >= DATE '2024-06-01'",
+        "SELECT port_id, value FROM portfolio.tb_nav",
+    ];
+    for q in queries {
+        let out = lake.cmd().args(["estimate", "--profile", "direct", "--format", "json", q]).output().unwrap();
+        assert!(out.status.success(), "estimate {q}: {}", String::from_utf8_lossy(&out.stderr));
+        let est: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let (athena, direct) = (&est["athena"], &est["direct"]);
+        assert!(athena.is_object() && direct.is_object(), "both prices for {q}: {est}");
+        // Athena bills at least 10 MB; the direct read pays its GETs at $0.0004 per 1,000.
+        assert!(athena["billed_mb"].as_u64().unwrap() >= 10 && athena["cost_usd"].as_f64().unwrap() > 0.0);
+        let gets = direct["get_requests"].as_u64().unwrap();
+        let bytes = direct["bytes"].as_u64().unwrap();
+        assert_eq!(bytes, athena["scanned_bytes"].as_u64().unwrap());
+        assert!((direct["cost_usd"].as_f64().unwrap() - gets as f64 * 0.0004 / 1000.0).abs() < 1e-15, "{direct}");
+        assert_eq!(est["cost_usd"], direct["cost_usd"], "the budget gates the direct figure");
+        assert!(direct["note"].as_str().unwrap().contains("outside"), "{direct}");
+
+        lake.clear();
+        let run = lake.cmd().args(["run", "--profile", "direct", "--format", "csv", "--no-cache", q]).output().unwrap();
+        assert!(run.status.success(), "run {q}: {}", String::from_utf8_lossy(&run.stderr));
+        let (served_gets, served_bytes, _) = served_data_reads(lake);
+        assert!(served_gets > 0, "{q} read no data files");
+        assert!(within(5.0, gets, served_gets), "{q}: predicted {gets} GETs, moto served {served_gets}");
+        assert!(within(5.0, bytes, served_bytes), "{q}: predicted {bytes} bytes, moto served {served_bytes}");
+    }
+    // The text form names both.
+    let out = lake.cmd().args(["estimate", "--profile", "direct", "queries/cost/pruned.sql"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("read directly:") && text.contains("GET requests") && text.contains("billed"), "{text}");
+}
+
+#[test]
+fn a_refused_data_file_names_the_file_and_s3_get_object() {
+    let Some(lake) = lake_on_moto() else { return };
+    lake.deny("/lake/warehouse/reference");
+    let err = lake.cmd().args(["run", "--profile", "direct", "--no-cache", "SELECT * FROM reference.tb_meta"]).output().unwrap();
+    lake.deny("");
+    assert!(!err.status.success());
+    let err = String::from_utf8_lossy(&err.stderr);
+    assert!(err.contains("s3:GetObject") && err.contains("s3://lake/warehouse/reference") && err.contains(".parquet"), "{err}");
+}
+
+#[test]
+fn a_glue_table_that_is_not_iceberg_says_it_needs_athena() {
+    let Some(lake) = lake_on_moto() else { return };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let config = lake.moto.sdk_config().await;
+        let glue = aws_sdk_glue::Client::new(&config);
+        let input = aws_sdk_glue::types::TableInput::builder()
+            .name("raw_csv")
+            .table_type("EXTERNAL_TABLE")
+            .storage_descriptor(
+                aws_sdk_glue::types::StorageDescriptor::builder()
+                    .location("s3://lake/raw/")
+                    .columns(aws_sdk_glue::types::Column::builder().name("x").r#type("int").build().unwrap())
+                    .build(),
+            )
+            .build()
+            .unwrap();
+        glue.create_table().database_name("reference").table_input(input).send().await.unwrap();
+    });
+    let out = lake.cmd().args(["run", "--profile", "direct", "SELECT * FROM reference.raw_csv"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("reference.raw_csv") && err.contains("not an Iceberg table") && err.contains("Athena"), "{err}");
+}
+
+#[test]
+fn missing_credentials_use_the_athena_wording() {
+    let Some(lake) = lake_on_moto() else { return };
+    let empty = lake.home.root.join("no-aws");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = lake
+        .home
+        .cmd()
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env("AWS_SHARED_CREDENTIALS_FILE", empty.join("credentials"))
+        .env("AWS_CONFIG_FILE", empty.join("config"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_REGION", common::aws::REGION)
+        .args(["run", "--profile", "direct", "SELECT 1"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no AWS credentials found") && err.contains("aws sso login"), "{err}");
+}
+
+#[test]
+fn bad_combinations_of_keys_are_refused_with_the_fix() {
+    let home = Home::fresh(Path::new(env!("CARGO_TARGET_TMPDIR")).join("direct-bad-config"));
+    let dir = home.root.join("config/fathom");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), "[profiles.x]\nengine = \"local\"\ncatalog = \"glue\"\nwarehouse = \"/tmp/w\"\n").unwrap();
+    let err = home.fails(&["run", "--profile", "x", "SELECT 1"]);
+    assert!(err.contains("profile x") && err.contains("warehouse"), "{err}");
+    std::fs::write(dir.join("config.toml"), "[profiles.x]\nengine = \"local\"\ncatalog = \"sqlite:///tmp/c.db\"\nwarehouse = \"/tmp/w\"\nregion = \"us-east-1\"\n").unwrap();
+    let err = home.fails(&["run", "--profile", "x", "SELECT 1"]);
+    assert!(err.contains("region") && err.contains("catalog = \"glue\""), "{err}");
+}
