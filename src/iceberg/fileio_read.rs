@@ -22,8 +22,10 @@ use parquet::file::metadata::{ParquetMetaData, ParquetMetaDataReader};
 use super::read_bytes::{BYTES_SCANNED, Counting, GET_REQUESTS};
 use crate::error::FathomError;
 
-/// Requests to read a file's footer: its last 8 bytes (the footer's length), then the footer.
-pub const FOOTER_GETS: u64 = 2;
+/// Requests to read a file's footer: its last 8 bytes (the footer's length), the footer, then
+/// the page indexes (written by iceberg-rust, Spark and Trino; pyarrow writes them only when
+/// asked, and a file without them takes one request less).
+pub const FOOTER_GETS: u64 = 3;
 
 /// Whether a data file is read through FileIO (a remote object store) rather than the local
 /// file system.
@@ -59,7 +61,7 @@ impl ParquetFileReaderFactory for FileIoReaderFactory {
         let inner = FileIoRanges { file_io: self.file_io.clone(), url, reader: None, size };
         let bytes = MetricBuilder::new(metrics).counter(BYTES_SCANNED, partition_index);
         let gets = MetricBuilder::new(metrics).counter(GET_REQUESTS, partition_index);
-        Ok(Box::new(Counting::new(inner, size, metadata_size_hint, bytes).with_gets(gets)))
+        Ok(Box::new(Counting::new(inner, size, metadata_size_hint, bytes).with_gets(gets).with_page_index()))
     }
 }
 

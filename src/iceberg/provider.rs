@@ -171,8 +171,13 @@ impl TableProvider for NativeTable {
             let df_schema = DFSchema::try_from(self.schema.as_ref().clone())?;
             source = source.with_predicate(state.create_physical_expr(predicate, &df_schema)?);
         }
-        let options =
+        let mut options =
             TableParquetOptions { global: state.config_options().execution.parquet.clone(), ..Default::default() };
+        if matches!(files, Files::Remote(_)) {
+            // On S3 each ranged read is a billed GET: read whole column chunks (one GET each,
+            // as the estimate predicts) rather than page by page after page-index pruning.
+            options.global.enable_page_index = false;
+        }
         let factory: Arc<dyn ParquetFileReaderFactory> = match files {
             Files::Local => Arc::new(CountingReaderFactory::new(state.runtime_env().object_store(&url)?)),
             Files::Remote(urls) => Arc::new(FileIoReaderFactory::new(self.table.file_io().clone(), urls)),

@@ -55,11 +55,19 @@ pub struct Counting<R> {
     gets: Option<Count>,
     size: u64,
     hint: Option<usize>,
+    page_index: bool,
 }
 
 impl<R> Counting<R> {
     pub fn new(inner: R, size: u64, hint: Option<usize>, counter: Count) -> Self {
-        Counting { inner, counter, gets: None, size, hint }
+        Counting { inner, counter, gets: None, size, hint, page_index: false }
+    }
+
+    /// Reads the page indexes with the footer, whether asked or not: then the whole region
+    /// after the column chunks is read (what the estimate counts), in a known number of reads.
+    pub fn with_page_index(mut self) -> Self {
+        self.page_index = true;
+        self
     }
 
     /// Also counts each ranged read as one request.
@@ -95,7 +103,9 @@ impl<R: AsyncFileReader> AsyncFileReader for Counting<R> {
             let mut reader = ParquetMetaDataReader::new()
                 .with_metadata_options(options.map(|o| o.metadata_options().clone()))
                 .with_prefetch_hint(self.hint);
-            if let Some(o) = options
+            if self.page_index {
+                reader = reader.with_page_index_policy(PageIndexPolicy::Optional);
+            } else if let Some(o) = options
                 && (o.column_index_policy() != PageIndexPolicy::Skip || o.offset_index_policy() != PageIndexPolicy::Skip)
             {
                 reader = reader.with_column_index_policy(o.column_index_policy()).with_offset_index_policy(o.offset_index_policy());

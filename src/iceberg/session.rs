@@ -66,8 +66,14 @@ impl LakeSession {
         let plan = match self.ctx.state().create_logical_plan(&sql).await {
             Ok(plan) => plan,
             Err(e) => {
-                if self.tables.listed().is_none() && missing_table(&e.find_root().to_string()).is_some() {
-                    self.tables.list().await?;
+                if let Some(name) = missing_table(&e.find_root().to_string()) {
+                    if self.tables.listed().is_none() {
+                        self.tables.list().await?;
+                    }
+                    // Listings hold Iceberg tables only: a catalog entry of another kind (a
+                    // Glue Hive table) fails to load with a message that says so.
+                    let name = if name.contains('.') { name } else { format!("{}.{name}", self.default_schema) };
+                    self.tables.load(&super::tables::ident(&name)).await?;
                 }
                 return Err(self.map_err(e));
             }
