@@ -36,6 +36,12 @@ fn lake_on_moto() -> Option<&'static Lake> {
     .as_ref()
 }
 
+/// The tests share one server and its request log (and one denies reads): one at a time.
+fn exclusive() -> std::sync::MutexGuard<'static, ()> {
+    static ONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    ONE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn direct_profile(name: &str, endpoint: &str) -> String {
     format!(
         "\n[profiles.{name}]\nengine = \"local\"\ncatalog = \"glue\"\nregion = \"{}\"\nendpoint_url = \"{endpoint}\"\n",
@@ -121,6 +127,7 @@ fn normalized(stdout: &[u8]) -> Vec<String> {
 
 #[test]
 fn every_lake_question_answers_the_same_on_glue_and_s3_as_on_the_embedded_lake() {
+    let _one = exclusive();
     let Some(lake) = lake_on_moto() else { return };
     let embedded = common::lake("direct");
     let questions = lake_questions();
@@ -158,6 +165,7 @@ fn within(pct: f64, predicted: u64, served: u64) -> bool {
 
 #[test]
 fn the_estimate_prices_both_ways_and_predicts_the_gets_and_bytes_moto_serves() {
+    let _one = exclusive();
     let Some(lake) = lake_on_moto() else { return };
     let queries = [
         "queries/market/daily_prices.sql",
@@ -197,6 +205,7 @@ fn the_estimate_prices_both_ways_and_predicts_the_gets_and_bytes_moto_serves() {
 
 #[test]
 fn a_refused_data_file_names_the_file_and_s3_get_object() {
+    let _one = exclusive();
     let Some(lake) = lake_on_moto() else { return };
     lake.deny("/lake/warehouse/reference.db/tb_meta/data/");
     let err = lake.cmd().args(["run", "--profile", "direct", "--no-cache", "SELECT * FROM reference.tb_meta"]).output().unwrap();
@@ -208,6 +217,7 @@ fn a_refused_data_file_names_the_file_and_s3_get_object() {
 
 #[test]
 fn a_glue_table_that_is_not_iceberg_says_it_needs_athena() {
+    let _one = exclusive();
     let Some(lake) = lake_on_moto() else { return };
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
@@ -234,6 +244,7 @@ fn a_glue_table_that_is_not_iceberg_says_it_needs_athena() {
 
 #[test]
 fn missing_credentials_use_the_athena_wording() {
+    let _one = exclusive();
     let Some(lake) = lake_on_moto() else { return };
     let empty = lake.home.root.join("no-aws");
     std::fs::create_dir_all(&empty).unwrap();
