@@ -165,8 +165,7 @@ mod tests {
 
     #[test]
     fn an_expired_sso_session_says_how_to_log_in() {
-        let mut p = AwsTarget::default();
-        p.aws_profile = Some("lake-ro".into());
+        let p = AwsTarget { aws_profile: Some("lake-ro".into()), ..AwsTarget::default() };
         let e = no_credentials(&p, "the SSO session associated with this profile has expired").to_string();
         assert!(e.contains("aws sso login --profile lake-ro"), "{e}");
         let e = no_credentials(&p, "no providers in chain provided credentials").to_string();

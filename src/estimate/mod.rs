@@ -36,10 +36,10 @@ pub struct Estimate {
     pub cutoff_bytes: Option<u64>,
     /// On a profile that reads the lake directly: Athena's bill for the same query ...
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub athena: Option<bill::AthenaBill>,
+    pub athena: Option<Box<bill::AthenaBill>>,
     /// ... and the direct read's price, which is then `cost_usd` (what the budget gates).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub direct: Option<bill::DirectRead>,
+    pub direct: Option<Box<bill::DirectRead>>,
 }
 
 /// `EXPLAIN (FORMAT JSON)`: the top plan node's rows and total cost (planner cost units).
@@ -116,15 +116,15 @@ impl Estimate {
     pub fn with_direct(mut self, budget: &Budget) -> Estimate {
         let gets = self.tables.iter().map(|t| t.get_requests).sum();
         let direct = bill::DirectRead::price(self.total_bytes, gets, budget);
-        self.athena = Some(bill::AthenaBill {
+        self.athena = Some(Box::new(bill::AthenaBill {
             scanned_bytes: self.total_bytes,
             billed_bytes: self.billed_bytes,
             billed_mb: self.billed_mb,
             cost_usd: self.cost_usd,
             price_per_tb_usd: self.price_per_tb_usd,
-        });
+        }));
         self.cost_usd = direct.cost_usd;
-        self.direct = Some(direct);
+        self.direct = Some(Box::new(direct));
         self.warnings.retain(|w| !w.starts_with(OVER_BUDGET));
         self.warn_over_budget(budget);
         self
