@@ -213,6 +213,13 @@ fn a_refused_data_file_names_the_file_and_s3_get_object() {
     assert!(!err.status.success());
     let err = String::from_utf8_lossy(&err.stderr);
     assert!(err.contains("s3:GetObject") && err.contains("s3://lake/warehouse/reference") && err.contains(".parquet"), "{err}");
+
+    // The table's metadata refused: the same permission, named for the table.
+    lake.deny("/lake/warehouse/reference.db/tb_meta/metadata/");
+    let err = lake.cmd().args(["run", "--profile", "direct", "--no-cache", "SELECT * FROM reference.tb_meta"]).output().unwrap();
+    lake.deny("");
+    let err = String::from_utf8_lossy(&err.stderr);
+    assert!(err.contains("the metadata of reference.tb_meta") && err.contains("s3:GetObject"), "{err}");
 }
 
 #[test]

@@ -94,17 +94,32 @@ pub fn read_error(url: &str, e: &iceberg::Error) -> ParquetError {
         detail.push_str(&s.to_string());
         source = s.source();
     }
-    let lower = detail.to_ascii_lowercase();
-    let message = if lower.contains("permissiondenied") || lower.contains("permission denied") || lower.contains("403") || lower.contains("accessdenied") {
-        format!(
-            "reading data file {url} was refused (403 Access Denied): the credentials in use need s3:GetObject on it (check the IAM policy or pick another aws_profile)"
-        )
-    } else if lower.contains("notfound") || lower.contains("404") || lower.contains("nosuchkey") {
-        format!("data file {url} is missing from S3 (404), though the table's metadata lists it: the table needs repair by its writer")
-    } else {
-        format!("reading data file {url} failed: {}", first_line(&detail))
-    };
+    let message = s3_hint(&format!("data file {url}"), &detail).unwrap_or_else(|| {
+        let lower = detail.to_ascii_lowercase();
+        if ["notfound", "status: 404", "nosuchkey"].iter().any(|m| lower.contains(m)) {
+            format!("data file {url} is missing from S3 (404), though the table's metadata lists it: the table needs repair by its writer")
+        } else {
+            format!("reading data file {url} failed: {}", first_line(&detail))
+        }
+    });
     ParquetError::External(Box::new(FathomError::Query(message)))
+}
+
+/// What an S3 refusal (403) or a redirect to another region means for reading `what`, and
+/// what to do; None for other failures.
+pub fn s3_hint(what: &str, detail: &str) -> Option<String> {
+    let lower = detail.to_ascii_lowercase();
+    if ["permissiondenied", "permission denied", "accessdenied", "status: 403"].iter().any(|m| lower.contains(m)) {
+        return Some(format!(
+            "reading {what} was refused (403 Access Denied): the credentials in use need s3:GetObject on it (check the IAM policy or pick another aws_profile)"
+        ));
+    }
+    if ["permanentredirect", "authorizationheadermalformed", "301 moved"].iter().any(|m| lower.contains(m)) {
+        return Some(format!(
+            "reading {what} failed: its bucket is in another region than the profile's: set `region` in the profile to the bucket's region (the one the lake lives in)"
+        ));
+    }
+    None
 }
 
 fn first_line(s: &str) -> &str {
@@ -160,5 +175,9 @@ mod tests {
             .with_source(std::io::Error::other("PermissionDenied (permanent) at read, context: { response: 403 }"));
         let msg = read_error("s3://lake/d/f.parquet", &e).to_string();
         assert!(msg.contains("s3://lake/d/f.parquet") && msg.contains("s3:GetObject"), "{msg}");
+        let e = iceberg::Error::new(iceberg::ErrorKind::Unexpected, "Failure in doing io operation")
+            .with_source(std::io::Error::other("S3Error { code: \"PermanentRedirect\", message: \"The bucket you are attempting to access must be addressed using the specified endpoint\" }"));
+        let msg = read_error("s3://lake/d/f.parquet", &e).to_string();
+        assert!(msg.contains("another region") && msg.contains("`region`"), "{msg}");
     }
 }

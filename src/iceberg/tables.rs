@@ -139,6 +139,11 @@ impl LakeTables {
                 self.label
             ));
         }
+        if matches!(self.origin, Origin::Other)
+            && let Some(hint) = super::fileio_read::s3_hint(&format!("the metadata of {table}"), &format!("{message}: {e:?}"))
+        {
+            return FathomError::Query(hint);
+        }
         let file = match file {
             Some(f) if !message.contains(f.trim_start_matches("file://")) => format!(" (metadata file {f})"),
             _ => String::new(),
