@@ -91,13 +91,21 @@ fn priced(f: &mut Frame, s: &State, d: &BudgetDialog, e: &Estimate, limit: f64) 
         lines.push(line);
         height += text_rows;
     };
-    let scan = format!(
-        "{cost} to scan {} {dot} billed {} MB at ${:.2}/TB{}",
-        human_bytes(e.total_bytes),
-        thousands(e.billed_mb as usize),
-        e.price_per_tb_usd,
-        if e.conservative { " (conservative)" } else { "" }
-    );
+    let scan = match (&e.direct, &e.athena) {
+        (Some(direct), Some(athena)) => format!(
+            "{cost} to read {} directly {dot} ≈ {} GET requests {dot} Athena would bill {}",
+            human_bytes(direct.bytes),
+            thousands(direct.get_requests as usize),
+            human_usd(athena.cost_usd)
+        ),
+        _ => format!(
+            "{cost} to scan {} {dot} billed {} MB at ${:.2}/TB{}",
+            human_bytes(e.total_bytes),
+            thousands(e.billed_mb as usize),
+            e.price_per_tb_usd,
+            if e.conservative { " (conservative)" } else { "" }
+        ),
+    };
     push(Line::styled(scan.clone(), t.header), rows(&scan, inner_w));
     let why = if refuse {
         format!("above refuse_above_usd {}: it runs only if you type the amount", human_usd(limit))
