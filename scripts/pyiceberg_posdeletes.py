@@ -14,19 +14,17 @@ deletes applied]}.
 """
 import json
 import os
-import shutil
-import sys
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from pyiceberg.catalog.sql import SqlCatalog
 from pyiceberg.manifest import DataFile, DataFileContent, FileFormat, ManifestContent, ManifestEntry, ManifestEntryStatus, ManifestWriterV2
 from pyiceberg.schema import Schema
 from pyiceberg.table.update.snapshot import _FastAppendFiles
 from pyiceberg.typedef import Record
 from pyiceberg.types import DoubleType, IntegerType, NestedField
 
-NS = "evo"
+from pyiceberg_evolve import NS, fresh_catalog
+
 # The position-delete file's columns, by the Iceberg spec's reserved field ids.
 FILE_PATH_ID, POS_ID = 2147483546, 2147483545
 
@@ -67,15 +65,7 @@ class AddDeletes(_FastAppendFiles):
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: pyiceberg_posdeletes.py WAREHOUSE_DIR")
-    root = os.path.abspath(sys.argv[1])
-    shutil.rmtree(root, ignore_errors=True)
-    os.makedirs(os.path.join(root, "warehouse"), exist_ok=True)
-    uri = f"sqlite:///{root}/catalog.db"
-    warehouse = f"file://{root}/warehouse"
-    cat = SqlCatalog("default", uri=uri, warehouse=warehouse)
-    cat.create_namespace(NS)
+    cat, uri, warehouse, root = fresh_catalog("pyiceberg_posdeletes.py")
     schema = Schema(NestedField(1, "id", IntegerType(), required=True), NestedField(2, "price", DoubleType(), required=False))
     t = cat.create_table(f"{NS}.posdel", schema, properties={"format-version": "2"})
     t.append(pa.Table.from_pydict({"id": list(range(10)), "price": [100.0 + i for i in range(10)]}, schema=t.schema().as_arrow()))

@@ -217,19 +217,7 @@ async fn the_workbench_answers_a_repeat_from_the_cache() {
 async fn on_athena_the_user_decides_what_no_snapshot_keys() {
     let Some(moto) = common::aws::Moto::start() else { return };
     let engine = moto.engine(&moto.profile(fathom::config::AthenaResults::Auto)).await;
-    let glue = &engine.clients().glue;
-    glue.create_database()
-        .database_input(aws_sdk_glue::types::DatabaseInput::builder().name("raw").build().unwrap())
-        .send()
-        .await
-        .unwrap();
-    let column = aws_sdk_glue::types::Column::builder().name("n").r#type("bigint").build().unwrap();
-    let hive = aws_sdk_glue::types::TableInput::builder()
-        .name("trades_csv")
-        .storage_descriptor(aws_sdk_glue::types::StorageDescriptor::builder().columns(column).location("s3://lake/raw/trades/").build())
-        .build()
-        .unwrap();
-    glue.create_table().database_name("raw").table_input(hive).send().await.unwrap();
+    common::aws::hive_table(&engine.clients().glue, "raw", "trades_csv", &[("n", "bigint")], &[]).await;
     let started = async || engine.clients().athena.list_query_executions().send().await.unwrap().query_execution_ids().len();
 
     let home = fresh_home("athena-ttl");
