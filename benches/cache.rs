@@ -38,7 +38,7 @@ fn bench(c: &mut Criterion) {
         Err(e) => panic!("temp dir: {e}"),
     };
     let store = Store::new(dir.path().to_path_buf(), 1024);
-    let key = Key { hex: "bench".into(), snapshots: vec![("market_data.us_stocks_price".into(), 1)] };
+    let key = Key { hex: "bench".into(), snapshots: vec![("market_data.us_stocks_price".into(), 1)], max_age_secs: None };
     let batch = prices(100_000);
     let Some(mut w) = store.writer(&key, &batch.schema()) else { panic!("cache writer") };
     for b in (0..100_000).step_by(8192).map(|o| batch.slice(o, 8192.min(100_000 - o))) {

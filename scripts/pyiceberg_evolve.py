@@ -158,9 +158,10 @@ WRITERS = {
 }
 
 
-def main():
+def fresh_catalog(script):
+    """The SqlCatalog over the empty WAREHOUSE_DIR of argv, with namespace NS: (cat, uri, warehouse, root)."""
     if len(sys.argv) != 2:
-        sys.exit("usage: pyiceberg_evolve.py WAREHOUSE_DIR")
+        sys.exit(f"usage: {script} WAREHOUSE_DIR")
     root = os.path.abspath(sys.argv[1])
     shutil.rmtree(root, ignore_errors=True)
     os.makedirs(os.path.join(root, "warehouse"), exist_ok=True)
@@ -168,6 +169,11 @@ def main():
     warehouse = f"file://{root}/warehouse"
     cat = SqlCatalog("default", uri=uri, warehouse=warehouse)
     cat.create_namespace(NS)
+    return cat, uri, warehouse, root
+
+
+def main():
+    cat, uri, warehouse, _ = fresh_catalog("pyiceberg_evolve.py")
     for write in WRITERS.values():
         write(cat)
     out = {"catalog_uri": uri, "warehouse": warehouse, "tables": {n: describe(cat, n) for n in WRITERS}}

@@ -360,11 +360,22 @@ pub enum EditorMode {
 pub struct CacheSettings {
     /// The most the cache keeps on disk, in MiB (least recently used entries go first).
     pub max_mb: u64,
+    /// Minutes an answer no snapshot keys (a non-Iceberg Glue table, a query the estimate
+    /// could not plan, a `-- cache: force` query) may be reused; unset: such answers are not
+    /// cached (forced ones then last while their snapshots are current).
+    pub unversioned_ttl_minutes: Option<u64>,
 }
 
 impl Default for CacheSettings {
     fn default() -> Self {
-        CacheSettings { max_mb: 1024 }
+        CacheSettings { max_mb: 1024, unversioned_ttl_minutes: None }
+    }
+}
+
+impl CacheSettings {
+    /// What the cache key allows beyond the snapshot rule.
+    pub fn policy(&self) -> crate::cache::Policy {
+        crate::cache::Policy { unversioned_ttl_secs: self.unversioned_ttl_minutes.map(|m| m.saturating_mul(60)) }
     }
 }
 

@@ -391,31 +391,7 @@ async fn the_workbench_executor_on_an_athena_profile() {
         .send()
         .await
         .unwrap();
-    let glue = &engine.clients().glue;
-    glue.create_database()
-        .database_input(aws_sdk_glue::types::DatabaseInput::builder().name("raw").build().unwrap())
-        .send()
-        .await
-        .unwrap();
-    let col = |n: &str, t: &str| aws_sdk_glue::types::Column::builder().name(n).r#type(t).build().unwrap();
-    glue.create_table()
-        .database_name("raw")
-        .table_input(
-            aws_sdk_glue::types::TableInput::builder()
-                .name("trades_csv")
-                .storage_descriptor(
-                    aws_sdk_glue::types::StorageDescriptor::builder()
-                        .columns(col("ticker", "string"))
-                        .columns(col("qty", "bigint"))
-                        .build(),
-                )
-                .partition_keys(col("dt", "string"))
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    common::aws::hive_table(&engine.clients().glue, "raw", "trades_csv", &[("ticker", "string"), ("qty", "bigint")], &[("dt", "string")]).await;
 
     let home = common::Home::fresh(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("athena-executor"));
     let cfg = home.root.join("config.toml");

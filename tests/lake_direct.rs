@@ -230,23 +230,12 @@ fn a_glue_table_that_is_not_iceberg_says_it_needs_athena() {
     rt.block_on(async {
         let config = lake.moto.sdk_config().await;
         let glue = aws_sdk_glue::Client::new(&config);
-        let input = aws_sdk_glue::types::TableInput::builder()
-            .name("raw_csv")
-            .table_type("EXTERNAL_TABLE")
-            .storage_descriptor(
-                aws_sdk_glue::types::StorageDescriptor::builder()
-                    .location("s3://lake/raw/")
-                    .columns(aws_sdk_glue::types::Column::builder().name("x").r#type("int").build().unwrap())
-                    .build(),
-            )
-            .build()
-            .unwrap();
-        glue.create_table().database_name("reference").table_input(input).send().await.unwrap();
+        common::aws::hive_table(&glue, "raw", "raw_csv", &[("x", "int")], &[]).await;
     });
-    let out = lake.cmd().args(["run", "--profile", "direct", "SELECT * FROM reference.raw_csv"]).output().unwrap();
+    let out = lake.cmd().args(["run", "--profile", "direct", "SELECT * FROM raw.raw_csv"]).output().unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("reference.raw_csv") && err.contains("not an Iceberg table") && err.contains("Athena"), "{err}");
+    assert!(err.contains("raw.raw_csv") && err.contains("not an Iceberg table") && err.contains("Athena"), "{err}");
 }
 
 #[test]

@@ -443,6 +443,26 @@ async fn describe_lists_columns_and_has_no_partitions_or_snapshots() {
     assert!(err.contains("t_desc.nope"), "{err}");
 }
 
+/// Completion offers the dialect's functions and the database's own (pg_proc), not the
+/// internal ones of pg_catalog.
+#[tokio::test]
+async fn functions_include_the_databases_own() {
+    let Some(url) = pg_url() else { return };
+    let pool = admin(&url).await;
+    setup(&pool, &[
+        "DROP SCHEMA IF EXISTS t_fn CASCADE",
+        "CREATE SCHEMA t_fn",
+        "CREATE FUNCTION t_fn.nav_ratio(a numeric, b numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS 'SELECT a / NULLIF(b, 0)'",
+    ])
+    .await;
+    let names = engine(&url).functions().await.unwrap();
+    for want in ["nav_ratio", "date_trunc", "coalesce"] {
+        assert!(names.iter().any(|n| n == want), "{want} in {} names", names.len());
+    }
+    assert!(!names.iter().any(|n| n == "int4pl"), "pg_catalog's internal functions are left out");
+    assert!(names.windows(2).all(|w| w[0] < w[1]), "sorted, no repeats");
+}
+
 async fn table_state(pool: &PgPool) -> Vec<(String, i64, String)> {
     let mut out = Vec::new();
     for t in ["tb_meta", "tb_strategy", "tb_portfolio", "tb_universe", "tb_metrics"] {

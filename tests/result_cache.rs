@@ -208,3 +208,64 @@ async fn the_workbench_answers_a_repeat_from_the_cache() {
     let outcomes: Vec<&str> = runs.iter().map(|r| r.outcome.as_str()).collect();
     assert_eq!(outcomes, ["ok", "cached"], "{runs:?}");
 }
+
+/// What no snapshot can key is the user's call. A Glue table that is not Iceberg (a Hive
+/// table) has no snapshot: its answers are not cached, and `--stats` names the setting; with
+/// `[cache] unversioned_ttl_minutes` they are, for that long. A `-- cache: force` line caches a
+/// `current_date` query, and `-- cache: off` keeps a cacheable one out.
+#[tokio::test(flavor = "multi_thread")]
+async fn on_athena_the_user_decides_what_no_snapshot_keys() {
+    let Some(moto) = common::aws::Moto::start() else { return };
+    let engine = moto.engine(&moto.profile(fathom::config::AthenaResults::Auto)).await;
+    common::aws::hive_table(&engine.clients().glue, "raw", "trades_csv", &[("n", "bigint")], &[]).await;
+    let started = async || engine.clients().athena.list_query_executions().send().await.unwrap().query_execution_ids().len();
+
+    let home = fresh_home("athena-ttl");
+    let dir = home.root.join("config/fathom");
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = |extra: &str| std::fs::write(dir.join("config.toml"), format!("{}{extra}", moto.profile_toml())).unwrap();
+    let athena = |sql: &str| {
+        let out = home.cmd().env("XDG_CACHE_HOME", home.root.join("cache")).envs(moto.env()).args(["run", "--profile", "emu", "--yes", "--stats", "--format", "csv", sql]).output().unwrap();
+        assert!(out.status.success(), "{sql}: {}", String::from_utf8_lossy(&out.stderr));
+        (String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let hive_sql = "SELECT COUNT(*) AS n FROM raw.trades_csv";
+
+    config("");
+    for _ in 0..2 {
+        moto.queue_result(&[("n", "bigint", 19, 0)], &[vec![Some("5".into())]]);
+        let (out, err) = athena(hive_sql);
+        assert_eq!(out, "n\n5\n", "{err}");
+        assert!(err.contains("not cached") && err.contains("unversioned_ttl_minutes"), "the setting is named: {err}");
+    }
+    assert_eq!(started().await, 2, "uncached: each run starts a query");
+
+    config("\n[cache]\nunversioned_ttl_minutes = 60\n");
+    moto.queue_result(&[("n", "bigint", 19, 0)], &[vec![Some("6".into())]]);
+    let (a, first) = athena(hive_sql);
+    let (b, err) = athena(hive_sql);
+    assert_eq!((a.as_str(), b.as_str()), ("n\n6\n", "n\n6\n"), "{first}\n{err}");
+    assert!(err.contains("cached (no snapshot,") && err.contains("reused for up to 60 min"), "{err}");
+    assert_eq!(started().await, 3, "with a TTL: one query for two runs");
+
+    moto.queue_result(&[("n", "date", 0, 0)], &[vec![Some("2026-11-30".into())]]);
+    let file = |name: &str, sql: &str| {
+        let path = home.root.join(name);
+        std::fs::write(&path, sql).unwrap();
+        path.display().to_string()
+    };
+    let forced = &file("forced.sql", "-- cache: force\nSELECT current_date AS d\n");
+    let (a, _) = athena(forced);
+    let (b, err) = athena(forced);
+    assert_eq!(a, b);
+    assert!(err.contains("cached"), "{err}");
+    assert_eq!(started().await, 4, "a forced current_date query: one query for two runs");
+
+    let off = &file("off.sql", "-- cache: off\nSELECT 8 AS n\n");
+    for _ in 0..2 {
+        moto.queue_result(&[("n", "integer", 10, 0)], &[vec![Some("8".into())]]);
+        let (_, err) = athena(off);
+        assert!(err.contains("not cached: its `-- cache: off` line says so"), "{err}");
+    }
+    assert_eq!(started().await, 6, "`-- cache: off`: each run starts a query");
+}

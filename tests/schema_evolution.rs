@@ -2,7 +2,8 @@
 //! rename, rename as the last change, add, drop, drop and re-add the same name, int -> long
 //! and float -> double, month -> day partitioning, copy-on-write deletes) read through the
 //! local engine exactly as PyIceberg reads them: the same rows (`scan().to_arrow()`) and the
-//! same planned files (`plan_files()`), with and without filters.
+//! same planned files (`plan_files()`), with and without filters; and a table with a real
+//! position-delete file is refused by that file's name.
 
 mod common;
 
@@ -15,11 +16,16 @@ use serde_json::Value;
 
 /// What the script printed, and the engine over its warehouse.
 async fn lake(dir: &str) -> Option<(Value, LocalEngine)> {
+    written_by("pyiceberg_evolve.py", dir).await
+}
+
+/// What `scripts/<script>` printed over a warehouse in `dir`, and the engine over it.
+async fn written_by(script: &str, dir: &str) -> Option<(Value, LocalEngine)> {
     let python = common::python()?;
     let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(dir);
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/pyiceberg_evolve.py");
-    let out = std::process::Command::new(python).arg(script).arg(&root).output().expect("run pyiceberg_evolve.py");
-    assert!(out.status.success(), "pyiceberg_evolve.py: {}", String::from_utf8_lossy(&out.stderr));
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts").join(script);
+    let out = std::process::Command::new(python).arg(path).arg(&root).output().unwrap_or_else(|e| panic!("run {script}: {e}"));
+    assert!(out.status.success(), "{script}: {}", String::from_utf8_lossy(&out.stderr));
     let summary: Value = serde_json::from_slice(&out.stdout).expect("the script prints JSON");
     let profile = LocalProfile {
         catalog: format!("sqlite:///{}/catalog.db", root.display()),
@@ -102,31 +108,25 @@ async fn a_renamed_column_answers_by_its_new_name_and_filters_on_it() {
     assert_eq!(got[0]["s"].as_i64(), Some(7_000_000_000));
 }
 
-/// PyIceberg writes deletes copy-on-write only (merge-on-read falls back to it), so no writer
-/// here makes delete files: the refusal is checked on a planned task given one. The native
-/// scan calls this on every plan; a table with delete files is never read without them.
+/// A real position-delete file (`scripts/pyiceberg_posdeletes.py` commits one as a
+/// merge-on-read writer would; PyIceberg applies it when it reads). The local engine does not
+/// apply deletes, so it refuses the table by the delete file's name rather than return the
+/// deleted rows; its estimate still plans the data file.
 #[tokio::test(flavor = "multi_thread")]
-async fn delete_files_are_refused_by_name() {
-    use iceberg::scan::FileScanTaskDeleteFile;
-    use iceberg::spec::DataContentType;
-    let Some((summary, _)) = lake("schema_evolution_deletes").await else { return };
-    let root = summary["catalog_uri"].as_str().unwrap().trim_start_matches("sqlite:///").trim_end_matches("/catalog.db");
-    let profile = LocalProfile { catalog: format!("sqlite:///{root}/catalog.db"), warehouse: format!("{root}/warehouse"), ..LocalProfile::default() };
-    let catalog = fathom::lake::catalog::open(&profile, false).await.unwrap();
-    let ident = iceberg::TableIdent::from_strs(["evo", "cow"]).unwrap();
-    let table = catalog.load_table(&ident).await.unwrap();
-    let snapshot = table.metadata().current_snapshot_id().unwrap();
-    let schema = table.metadata().current_schema().clone();
-    let mut tasks = fathom::iceberg::plan::plan_files(&table, snapshot, &schema, &[]).await.unwrap();
-    fathom::iceberg::plan::check_readable(&table, &tasks).expect("copy-on-write leaves no delete files");
-    tasks[0].deletes.push(FileScanTaskDeleteFile {
-        file_path: format!("{root}/warehouse/evo/cow/data/pos-deletes-1.parquet"),
-        file_size_in_bytes: 100,
-        file_type: DataContentType::PositionDeletes,
-        partition_spec_id: 0,
-        equality_ids: None,
-    });
-    let e = fathom::iceberg::plan::check_readable(&table, &tasks).unwrap_err().to_string();
-    assert!(e.contains("evo.cow") && e.contains("pos-deletes-1.parquet") && e.contains("delete files"), "{e}");
-    assert!(e.contains("Athena") && e.contains("compact"), "says what to do: {e}");
+async fn a_table_with_position_deletes_is_refused_by_name_not_read_wrong() {
+    let Some((summary, engine)) = written_by("pyiceberg_posdeletes.py", "schema_evolution_posdeletes").await else { return };
+    let pyiceberg_rows = summary["rows"].as_array().unwrap();
+    assert_eq!((pyiceberg_rows.len(), summary["all_rows"].as_u64()), (8, Some(10)), "PyIceberg applies the two deletes");
+    let delete_file = summary["delete_file"].as_str().unwrap();
+    let name = delete_file.rsplit('/').next().unwrap();
+    for sql in ["SELECT * FROM evo.posdel", "SELECT COUNT(*) FROM evo.posdel", "SELECT SUM(price) FROM evo.posdel WHERE id > 1"] {
+        let e = match engine.execute(sql, &[]).await {
+            Ok(q) => collect(q, usize::MAX).await.err().map(|e| e.to_string()).unwrap_or_else(|| panic!("{sql}: read without its deletes")),
+            Err(e) => e.to_string(),
+        };
+        assert!(e.contains("evo.posdel") && e.contains(name) && e.contains("delete files"), "{sql}: {e}");
+        assert!(e.contains("Athena") && e.contains("compact"), "says what to do: {e}");
+    }
+    let data_file = summary["data_file"].as_str().unwrap().to_string();
+    assert_eq!(files(&engine, "SELECT * FROM evo.posdel").await, vec![data_file]);
 }

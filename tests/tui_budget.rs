@@ -192,7 +192,7 @@ fn a_cached_answer_runs_at_once_for_nothing() {
         match e {
             Effect::Estimate { tab, key, purpose: purpose @ EstimatePurpose::PreRun { .. }, .. } => {
                 let caps = Some(tui_common::PRICED);
-                let cache_key = Some(fathom::cache::Key { hex: "ab12".into(), snapshots: vec![("market_data.us_stocks_price".into(), 7)] });
+                let cache_key = Some(fathom::cache::Key { hex: "ab12".into(), snapshots: vec![("market_data.us_stocks_price".into(), 7)], max_age_secs: None });
                 out.extend(update(&mut s, Action::EstimateDone { tab, key, purpose, result: Ok(dear.clone()), caps, cached: true, cache_key }));
             }
             other => out.push(other),

@@ -57,6 +57,22 @@ fn text(s: &State) -> String {
     s.tabs[s.active].text()
 }
 
+/// Several candidates that go on the same way: Tab puts the shared part in, as a shell does,
+/// and the popup stays open on the rest; the next Tab accepts the selected one.
+#[test]
+fn tab_puts_in_what_the_candidates_share_then_the_popup_picks() {
+    let mut s = ready();
+    typ(&mut s, "SELECT * FROM portfolio.tb");
+    press(&mut s, "tab");
+    assert_eq!(text(&s), "SELECT * FROM portfolio.tb_", "tb_nav and tb_rebalance share tb_");
+    let popup = s.complete.popup.as_ref().expect("the popup stays open");
+    let items: Vec<&str> = popup.items.iter().map(|i| i.text.as_str()).collect();
+    assert!(items.contains(&"portfolio.tb_nav") || items.contains(&"tb_nav"), "{items:?}");
+    typ(&mut s, "r");
+    press(&mut s, "tab");
+    assert_eq!(text(&s), "SELECT * FROM portfolio.tb_rebalance");
+}
+
 #[test]
 fn tab_completes_a_schemas_table_and_a_column_through_its_alias() {
     let mut s = ready();

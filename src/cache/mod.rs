@@ -3,7 +3,7 @@
 //! values and the snapshot id of every table the estimate saw. So a hit is exactly "no input
 //! has changed": after an append the snapshot differs and the key misses. Queries that call
 //! a non-deterministic function (`now()`, `current_date`, `rand()`, …) or read a table
-//! without a snapshot are never cached. Entries are written atomically; a corrupt one is a
+//! without a snapshot are not cached unless the user says so (`key` names how). Entries are written atomically; a corrupt one is a
 //! miss; the least recently used go first when the store is over its size. `names` keeps
 //! completion's table, column and function names per profile.
 
@@ -11,5 +11,5 @@ pub mod key;
 pub mod names;
 pub mod store;
 
-pub use key::{Key, key};
+pub use key::{Key, Policy, key};
 pub use store::{Entry, Hit, Stats, Store};

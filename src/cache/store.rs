@@ -23,6 +23,9 @@ pub struct Entry {
     /// What the run that made it was billed (or would have been): what a hit saves.
     pub cost_usd: f64,
     pub snapshots: Vec<(String, i64)>,
+    /// The TTL it was kept under, when no snapshot alone keys it.
+    #[serde(default)]
+    pub max_age_secs: Option<u64>,
 }
 
 /// A result found in the cache.
@@ -39,6 +42,11 @@ pub struct Stats {
     pub entries: usize,
     pub bytes: u64,
     pub max_bytes: u64,
+}
+
+/// An entry a TTL limits is reused only while it is at most that old.
+fn young_enough(entry: &Entry, key: &Key) -> bool {
+    key.max_age_secs.is_none_or(|max| (Utc::now() - entry.created).num_seconds() <= i64::try_from(max).unwrap_or(i64::MAX))
 }
 
 #[derive(Debug, Clone)]
@@ -59,8 +67,11 @@ impl Store {
     /// The result under `key`, if whole; a damaged entry is removed and missed.
     pub fn get(&self, key: &Key) -> Option<Hit> {
         let (data, meta) = self.paths(key);
-        let read = || -> Result<Hit, String> {
+        let read = || -> Result<Option<Hit>, String> {
             let entry: Entry = serde_json::from_slice(&std::fs::read(&meta).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+            if !young_enough(&entry, key) {
+                return Ok(None);
+            }
             let reader = arrow::ipc::reader::FileReader::try_new(BufReader::new(File::open(&data).map_err(|e| e.to_string())?), None)
                 .map_err(|e| e.to_string())?;
             let schema = reader.schema();
@@ -69,10 +80,11 @@ impl Store {
             if rows != entry.rows {
                 return Err(format!("{rows} rows where {} were written", entry.rows));
             }
-            Ok(Hit { entry, schema, batches })
+            Ok(Some(Hit { entry, schema, batches }))
         };
         match read() {
-            Ok(hit) => {
+            Ok(None) => None,
+            Ok(Some(hit)) => {
                 // Used now: the last to be evicted.
                 let _ = File::options().append(true).open(&data).and_then(|f| f.set_modified(SystemTime::now()));
                 Some(hit)
@@ -87,9 +99,14 @@ impl Store {
         }
     }
 
-    /// True when an entry for `key` is there (it may still prove damaged when read).
+    /// True when an entry for `key` is there, young enough for it (it may still prove damaged
+    /// when read).
     pub fn contains(&self, key: &Key) -> bool {
         let (data, meta) = self.paths(key);
+        if key.max_age_secs.is_some() {
+            let entry = std::fs::read(&meta).ok().and_then(|b| serde_json::from_slice::<Entry>(&b).ok());
+            return data.is_file() && entry.is_some_and(|e| young_enough(&e, key));
+        }
         data.is_file() && meta.is_file()
     }
 
@@ -182,7 +199,7 @@ impl Writer {
         }
         drop(ipc);
         let (data, meta) = self.store.paths(&self.key);
-        let entry = Entry { created: Utc::now(), rows: self.rows, cost_usd, snapshots: self.key.snapshots.clone() };
+        let entry = Entry { created: Utc::now(), rows: self.rows, cost_usd, snapshots: self.key.snapshots.clone(), max_age_secs: self.key.max_age_secs };
         let Ok(json) = serde_json::to_vec(&entry) else { return false };
         if self.tmp.persist(&data).is_err() {
             return false;
@@ -212,7 +229,7 @@ mod tests {
     }
 
     fn key(hex: &str) -> Key {
-        Key { hex: hex.into(), snapshots: vec![("t".into(), 1)] }
+        Key { hex: hex.into(), snapshots: vec![("t".into(), 1)], max_age_secs: None }
     }
 
     fn put(store: &Store, k: &Key, rows: i64) {
@@ -245,5 +262,22 @@ mod tests {
         assert_eq!(kept, [true, false, true], "{:?}", store.stats());
         assert_eq!(store.clear().unwrap(), 2);
         assert_eq!(store.stats().entries, 0);
+    }
+
+    #[test]
+    fn an_entry_older_than_its_keys_ttl_is_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().to_path_buf(), 16);
+        put(&store, &key("t"), 10);
+        // Made two hours ago.
+        let meta = dir.path().join("t.json");
+        let mut entry: Entry = serde_json::from_slice(&std::fs::read(&meta).unwrap()).unwrap();
+        entry.created -= chrono::Duration::hours(2);
+        std::fs::write(&meta, serde_json::to_vec(&entry).unwrap()).unwrap();
+        let within = |hours: u64| Key { max_age_secs: Some(hours * 3600), ..key("t") };
+        assert!(store.get(&within(1)).is_none() && !store.contains(&within(1)), "older than an hour's TTL");
+        assert!(store.contains(&within(3)));
+        assert_eq!(store.get(&within(3)).map(|h| h.entry.rows), Some(10), "the entry is kept for a longer TTL");
+        assert!(store.get(&key("t")).is_some(), "no TTL: the snapshots alone decide");
     }
 }

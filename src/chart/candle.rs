@@ -20,8 +20,8 @@ use super::series::{XKind, find_column, floats, pick_x, x_values};
 use super::spec::ChartSpec;
 use super::style::{ChartStyle, GlyphMode};
 use super::readout::number;
-use super::ticks::number_ticks;
-use super::view::ChartView;
+use super::ticks::{log_ticks, number_ticks};
+use super::view::{ChartView, ViewMode, transform};
 
 /// The OHLC column names, in order.
 pub const OHLC: [&str; 4] = ["open", "high", "low", "close"];
@@ -104,7 +104,24 @@ enum Part {
     Down,
 }
 
-/// Draws the candles in the view's window (raw prices; other views do not apply).
+/// The candles as the view shows them. Each open, high, low and close goes through the same
+/// transform as a line's values, in that order: rebased divides by the first shown open, log
+/// takes log10 of each, and drawdown is below the running high (this candle's high included),
+/// so a drawn high stays at or above its low.
+pub fn in_view(mode: ViewMode, shown: &[Candle]) -> Result<Vec<Candle>, ChartError> {
+    if mode == ViewMode::Raw {
+        return Ok(shown.to_vec());
+    }
+    let flat: Vec<f64> = shown.iter().flat_map(|c| [c.open, c.high, c.low, c.close]).collect();
+    let seen = transform(mode, "the candles", &flat)?;
+    Ok(shown
+        .iter()
+        .zip(seen.chunks_exact(4))
+        .map(|(c, v)| Candle { x: c.x, open: v[0], high: v[1], low: v[2], close: v[3] })
+        .collect())
+}
+
+/// Draws the candles in the view's window, in the view's mode (the legend keeps raw prices).
 pub fn draw(set: &CandleSet, view: &ChartView, style: &ChartStyle, area: Rect, buf: &mut Buffer, opts: &PaneOpts) -> Result<(), ChartError> {
     let area = area.intersection(buf.area);
     let full = opts.x_full.unwrap_or_else(|| (set.candles[0].x, set.candles[set.candles.len() - 1].x));
@@ -115,15 +132,21 @@ pub fn draw(set: &CandleSet, view: &ChartView, style: &ChartStyle, area: Rect, b
     if shown.is_empty() {
         return Err(ChartError::EmptyWindow);
     }
-    let (mut y0, mut y1) = shown.iter().fold((f64::MAX, f64::MIN), |(a, b), c| (a.min(c.low), b.max(c.high)));
+    let drawn = in_view(view.mode, shown)?;
+    let (mut y0, mut y1) = drawn.iter().fold((f64::MAX, f64::MIN), |(a, b), c| (a.min(c.low), b.max(c.high)));
     if y1 <= y0 {
-        (y0, y1) = (y0 - (y0.abs() * 0.05).max(1.0), y1 + (y1.abs() * 0.05).max(1.0));
+        let pad = if view.mode == ViewMode::Log { 0.05 } else { (y0.abs() * 0.05).max(1.0) };
+        (y0, y1) = (y0 - pad, y1 + pad);
     }
     let (mut x0, mut x1) = (vlo, vhi);
     if x1 <= x0 {
         (x0, x1) = (x0 - 86_400.0, x1 + 86_400.0);
     }
-    let y_ticks = number_ticks(y0, y1, max_y_ticks(area), "");
+    let y_ticks = match view.mode {
+        ViewMode::Log => log_ticks(y0, y1, max_y_ticks(area)),
+        ViewMode::Drawdown => number_ticks(y0, y1, max_y_ticks(area), "%"),
+        _ => number_ticks(y0, y1, max_y_ticks(area), ""),
+    };
     let fr = frame(area, &y_ticks, (x0, x1), set.x_kind, opts)?;
     let plot = fr.plot;
     let (_, dy) = style.glyphs.dots();
@@ -136,7 +159,7 @@ pub fn draw(set: &CandleSet, view: &ChartView, style: &ChartStyle, area: Rect, b
 
     // One candle per column: neighbours that land in the same column merge.
     let mut columns: Vec<(u16, Candle)> = Vec::new();
-    for c in shown {
+    for c in &drawn {
         let col = col_of(c.x);
         match columns.last_mut() {
             Some((last, merged)) if *last == col => *merged = merged.merge(*c),
@@ -189,8 +212,14 @@ pub fn draw(set: &CandleSet, view: &ChartView, style: &ChartStyle, area: Rect, b
         0 => String::new(),
         n => format!(", skipped {n} bad rows (NULL or high < low)"),
     };
+    let mode = match view.mode {
+        ViewMode::Raw => String::new(),
+        ViewMode::Rebased => format!(" (rebased to 100 at {})", x_label(set.x_kind, shown[0].x)),
+        ViewMode::Log => " (log scale)".to_string(),
+        ViewMode::Drawdown => " (drawdown from peak, %)".to_string(),
+    };
     let mut legend = format!(
-        "candles {}{bad}  up {up} down {down}  high {} {}  low {} {}  last {}",
+        "candles {}{mode}{bad}  up {up} down {down}  high {} {}  low {} {}  last {}",
         shown.len(),
         v(hi.high),
         x_label(set.x_kind, hi.x),
@@ -289,6 +318,29 @@ mod tests {
         let a = Candle { x: 0.0, open: 1.0, high: 3.0, low: 0.5, close: 2.0 };
         let b = Candle { x: 1.0, open: 2.0, high: 2.5, low: 0.1, close: 1.0 };
         assert_eq!(a.merge(b), Candle { x: 0.0, open: 1.0, high: 3.0, low: 0.1, close: 1.0 });
+    }
+
+    #[test]
+    fn views_move_every_part_of_a_candle_together() {
+        let cs = [
+            Candle { x: 0.0, open: 50.0, high: 60.0, low: 40.0, close: 55.0 },
+            Candle { x: 1.0, open: 55.0, high: 80.0, low: 45.0, close: 70.0 },
+        ];
+        let near = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        let rebased = in_view(ViewMode::Rebased, &cs).unwrap();
+        let r0 = rebased[0];
+        assert!(near(r0.open, 100.0) && near(r0.high, 120.0) && near(r0.low, 80.0) && near(r0.close, 110.0), "the first open is 100: {r0:?}");
+        assert!(near(rebased[1].high, 160.0) && near(rebased[1].close, 140.0), "{:?}", rebased[1]);
+        let log = in_view(ViewMode::Log, &cs).unwrap();
+        assert!((log[1].high - 80f64.log10()).abs() < 1e-12 && log[1].low < log[1].high);
+        let dd = in_view(ViewMode::Drawdown, &cs).unwrap();
+        assert_eq!(dd[0].high, 0.0, "a new high is no drawdown");
+        assert!((dd[1].low - (45.0 / 80.0 - 1.0) * 100.0).abs() < 1e-9, "below this candle's own high: {:?}", dd[1]);
+        assert!(dd.iter().all(|c| c.low <= c.open.min(c.close) && c.high >= c.open.max(c.close)), "{dd:?}");
+        assert_eq!(in_view(ViewMode::Raw, &cs).unwrap(), cs.to_vec());
+        let negative = [Candle { x: 0.0, open: -1.0, high: 1.0, low: -2.0, close: 0.5 }];
+        let e = in_view(ViewMode::Log, &negative).unwrap_err().to_string();
+        assert!(e.contains("log view needs positive values") && e.contains("the candles"), "{e}");
     }
 
     #[test]

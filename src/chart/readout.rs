@@ -44,20 +44,44 @@ pub fn readout(chart: &Chart, view: &ChartView, x: f64) -> Result<String, ChartE
             PaneData::Candles(c) => {
                 kind = c.x_kind;
                 if let Some(k) = candle::at(c, x) {
-                    parts.push(format!(
+                    let mut text = format!(
                         "{}: open {} high {} low {} close {}",
                         x_label(c.x_kind, k.x),
                         number(k.open),
                         number(k.high),
                         number(k.low),
                         number(k.close)
-                    ));
+                    );
+                    if let Some(v) = candle_close_in_view(c, view, full, k.x) {
+                        text.push_str(&format!(" ({v})"));
+                    }
+                    parts.push(text);
                 }
             }
             PaneData::Hist(_) => parts.push("(a histogram has no crosshair)".into()),
         }
     }
     Ok(format!("{}  {}", x_label(kind, x), parts.join("  ")))
+}
+
+/// The close of the candle at `x` as the view draws it (from the window's first candle), or
+/// None in the raw view or where the view cannot apply.
+fn candle_close_in_view(set: &candle::CandleSet, view: &ChartView, full: Option<(f64, f64)>, x: f64) -> Option<String> {
+    let first = set.candles.first()?.x;
+    let (lo, hi) = full.unwrap_or((first, set.candles.last()?.x));
+    let (vlo, _) = view.visible(lo, hi);
+    let from = set.candles.partition_point(|c| c.x < vlo);
+    let to = set.candles.partition_point(|c| c.x <= x);
+    if from >= to {
+        return None;
+    }
+    let close = candle::in_view(view.mode, &set.candles[from..to]).ok()?.last()?.close;
+    match view.mode {
+        ViewMode::Raw => None,
+        ViewMode::Rebased => Some(format!("rebased close {close:.2}")),
+        ViewMode::Log => Some(format!("log10 close {close:.4}")),
+        ViewMode::Drawdown => Some(format!("drawdown close {close:.2}%")),
+    }
 }
 
 /// `name value` per series at or before `x` (with the view's value when not raw), read from

@@ -221,6 +221,24 @@ fn candles_braille() {
     insta::assert_snapshot!(text(&weekly_candles(30), "candle", ChartView::default(), GlyphMode::Braille, 80, 20));
 }
 
+#[test]
+fn candles_in_each_view_ascii() {
+    let b = weekly_candles(30);
+    let views = [ViewMode::Rebased, ViewMode::Log, ViewMode::Drawdown];
+    let out: Vec<String> = views.iter().map(|m| text(&b, "candle", ChartView::with_mode(*m), GlyphMode::Ascii, 80, 14)).collect();
+    assert_ne!(out[0], text(&b, "candle", ChartView::default(), GlyphMode::Ascii, 80, 14), "the rebased view draws other axes");
+    insta::assert_snapshot!(out.join("\n"));
+
+    let spec = ChartSpec::parse("candle").unwrap();
+    let set = crate::chart::candle::extract(std::slice::from_ref(&b), &spec).unwrap();
+    let k = set.candles[10];
+    let view = ChartView::with_mode(ViewMode::Rebased);
+    let out = chart_text_at(std::slice::from_ref(&b), &spec, &view, GlyphMode::Ascii, 80, 14, Some(k.x)).unwrap();
+    let readout = out.lines().last().unwrap();
+    let rebased = k.close / set.candles[0].open * 100.0;
+    assert!(readout.contains(&format!("close {} (rebased close {rebased:.2})", readout::number(k.close))), "{readout}");
+}
+
 fn price_volume() -> RecordBatch {
     let n = 120;
     let volume: Vec<f64> = walk(5, n, 1.0, 0.0).iter().map(|v| (v * 3.0e7).round()).collect();

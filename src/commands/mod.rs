@@ -188,7 +188,7 @@ pub async fn run_query<S: crate::run::Sink>(
     let store = crate::cache::Store::new(config.paths.cache_dir(), config.cache.max_mb);
     let key = match req.no_cache {
         true => Err("--no-cache".to_string()),
-        false => run::cached::cache_key(engine.caps(), p, &prepared),
+        false => run::cached::cache_key(engine.caps(), p, &prepared, config.cache.policy()),
     };
     // A hit is free: nothing runs, so nothing needs consent.
     if let Ok(k) = &key

@@ -200,9 +200,14 @@ fn cached_line(hit: &crate::cache::Entry, d: &Drained) -> String {
         m => format!("{} h", m / 60),
     };
     let snaps: Vec<String> = hit.snapshots.iter().map(|(t, id)| format!("{t}@{id}")).collect();
-    let snaps = if snaps.is_empty() { "no table".to_string() } else { snaps.join(", ") };
+    let snaps = match (snaps.is_empty(), hit.max_age_secs) {
+        (true, Some(_)) => "no snapshot".to_string(),
+        (true, None) => "snapshot no table".to_string(),
+        (false, _) => format!("snapshot {}", snaps.join(", ")),
+    };
+    let kept = hit.max_age_secs.map(|s| format!(", reused for up to {} min", s / 60)).unwrap_or_default();
     format!(
-        "fathom: {} rows in {} ms; cached (snapshot {snaps}, {age} old) · $0 · saved {}",
+        "fathom: {} rows in {} ms; cached ({snaps}, {age} old{kept}) · $0 · saved {}",
         d.rows,
         d.elapsed.as_millis(),
         crate::estimate::bill::human_usd(hit.cost_usd)

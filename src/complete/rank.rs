@@ -28,6 +28,26 @@ pub fn rank(typed: &str, items: Vec<Item>, limit: usize) -> Vec<Item> {
     scored.into_iter().take(limit).map(|(_, _, _, item)| item).collect()
 }
 
+/// The longer word every candidate starts with, when `typed` is a prefix of all of them (in
+/// any case) and they share more than it: what Tab can put in before the user picks one.
+/// `None` when the list may be cut (`complete::LIMIT`), so a shared prefix would be a guess.
+pub fn common_prefix(typed: &str, items: &[Item]) -> Option<String> {
+    if items.len() < 2 || items.len() >= super::LIMIT {
+        return None;
+    }
+    let lower = typed.to_lowercase();
+    if !items.iter().all(|i| i.text.to_lowercase().starts_with(&lower)) {
+        return None;
+    }
+    let first: Vec<char> = items[0].text.chars().collect();
+    let mut n = first.len();
+    for item in &items[1..] {
+        n = n.min(item.text.chars().zip(&first).take_while(|(a, b)| a == *b).count());
+    }
+    let prefix: String = first[..n].iter().collect();
+    (prefix.chars().count() > typed.chars().count()).then_some(prefix)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,9 @@
 //! SELECT ...
 //! ```
 //!
+//! `-- cache: force` caches a query the result cache would not (it calls `now()` or the like);
+//! `-- cache: off` never caches it.
+//!
 //! A data-quality check (`queries/quality/`) adds `-- check: warn_above=N fail_above=N`: the
 //! query returns the offending rows, and their count decides pass, warn or fail.
 //!
@@ -48,10 +51,10 @@ pub struct CheckSpec {
     pub fail_above: Option<u64>,
 }
 
-const KEYS: &str = "name, description, engine, param, chart, tags, check";
+const KEYS: &str = "name, description, engine, param, chart, tags, check, cache";
 
 /// The known keys, in the order the help text names them.
-const KNOWN: &[&str] = &["name", "description", "engine", "param", "chart", "tags", "check"];
+const KNOWN: &[&str] = &["name", "description", "engine", "param", "chart", "tags", "check", "cache"];
 
 /// One `-- key: value` line of the leading comment block (1-based line number).
 struct KeyLine<'a> {
@@ -129,6 +132,11 @@ pub fn parse_header(text: &str, file: &Path) -> Result<Header> {
                 h.tags = value.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect()
             }
             "check" => h.check = Some(parse_check(&value).map_err(at)?),
+            // Read by the result cache's key from the SQL text itself (`cache::key`).
+            "cache" => match value.to_ascii_lowercase().as_str() {
+                "force" | "off" => {}
+                other => return Err(at(format!("cache '{other}': expected `cache: force` (cache it even if it calls now() and the like) or `cache: off`"))),
+            },
             _ => {} // prose after `-- name:` (warned above when it looks like a typo)
         }
     }
@@ -193,6 +201,14 @@ mod tests {
         assert_eq!(h.params.len(), 4);
         assert_eq!(h.params[1].ty, ParamType::Date);
         assert_eq!(h.tags, vec!["a", "b"]);
+    }
+
+    #[test]
+    fn the_cache_line_is_a_header_key_with_two_values() {
+        let h = parse_header("-- cache: force\n-- engine: any\nSELECT now()", Path::new("q.sql")).unwrap();
+        assert_eq!(h.engine.as_deref(), Some("any"), "a block with `cache:` is still a header");
+        let e = parse_header("-- name: q\n-- cache: sometimes\nSELECT 1", Path::new("q.sql")).unwrap_err().to_string();
+        assert!(e.contains("q.sql:2") && e.contains("cache 'sometimes'") && e.contains("cache: force"), "{e}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use arrow::record_batch::RecordBatch;
 
-use crate::cache::{Key, key, store::Writer};
+use crate::cache::{Key, Policy, key, store::Writer};
 use crate::config::Profile;
 use crate::engine::Caps;
 use crate::error::Result;
@@ -35,12 +35,12 @@ pub fn identity(profile: &Profile) -> String {
 }
 
 /// The cache key of a prepared run, or why it is not cached.
-pub fn cache_key(caps: Caps, profile: &Profile, prepared: &Prepared) -> std::result::Result<Key, String> {
+pub fn cache_key(caps: Caps, profile: &Profile, prepared: &Prepared, policy: Policy) -> std::result::Result<Key, String> {
     if !caps.snapshots {
         return Err("this engine's results do not follow table snapshots".into());
     }
-    let estimate = prepared.estimate.as_ref().map_err(|e| format!("no estimate ({e})"))?;
-    key(&identity(profile), &prepared.bound.sql, &prepared.bound.values, estimate)
+    let estimate = prepared.estimate.as_ref().map_err(String::as_str);
+    key(&identity(profile), &prepared.bound.sql, &prepared.bound.values, estimate, policy)
 }
 
 /// A sink that also writes every batch to the cache (given up quietly if the cache fails).

@@ -367,7 +367,7 @@ async fn estimate(engines: &Engines, key: &EstimateFor, decls: &[ParamDecl]) -> 
         Err(e) => return (Err(e.to_string()), Some(engine.caps()), None),
     };
     let cache_key = match engines.config().profile(Some(&key.profile)) {
-        Ok((_, p)) => crate::run::cached::cache_key(engine.caps(), p, &prepared).ok(),
+        Ok((_, p)) => crate::run::cached::cache_key(engine.caps(), p, &prepared, engines.config().cache.policy()).ok(),
         Err(_) => None,
     };
     (prepared.estimate, Some(engine.caps()), cache_key)

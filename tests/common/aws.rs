@@ -164,3 +164,19 @@ impl Moto {
         (home, engine)
     }
 }
+
+/// A Glue database `db` holding a Hive (not Iceberg) table `table` of `columns` (name, type),
+/// partitioned by `partition_keys`: what a crawler registers over CSV or JSON files.
+pub async fn hive_table(glue: &aws_sdk_glue::Client, db: &str, table: &str, columns: &[(&str, &str)], partition_keys: &[(&str, &str)]) {
+    use aws_sdk_glue::types::{Column, DatabaseInput, StorageDescriptor, TableInput};
+    glue.create_database().database_input(DatabaseInput::builder().name(db).build().unwrap()).send().await.unwrap();
+    let col = |(n, t): &(&str, &str)| Column::builder().name(*n).r#type(*t).build().unwrap();
+    let sd = StorageDescriptor::builder().set_columns(Some(columns.iter().map(col).collect())).location(format!("s3://lake/{db}/{table}/")).build();
+    let input = TableInput::builder()
+        .name(table)
+        .storage_descriptor(sd)
+        .set_partition_keys(Some(partition_keys.iter().map(col).collect()))
+        .build()
+        .unwrap();
+    glue.create_table().database_name(db).table_input(input).send().await.unwrap();
+}

@@ -1,5 +1,5 @@
-//! The PostgreSQL catalog: schemas and tables from information_schema, and a table's columns
-//! with their types, nullability and keys from pg_catalog.
+//! The PostgreSQL catalog: schemas and tables from information_schema, a table's columns
+//! with their types, nullability and keys, and the database's own functions from pg_catalog.
 
 use sqlx::postgres::PgPool;
 
@@ -27,6 +27,19 @@ pub async fn tables(pool: &PgPool) -> Result<Vec<TableInfo>, sqlx::Error> {
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(|(schema, name)| TableInfo { schema, name }).collect())
+}
+
+/// The functions, aggregates and procedures defined outside the system schemas (the
+/// database's own: `portfolio.nav_ratio`, an extension's), by name, that the role may run.
+pub async fn own_functions(pool: &PgPool) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT DISTINCT p.proname::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
+         WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' \
+           AND has_function_privilege(p.oid, 'EXECUTE') ORDER BY 1",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(name,)| name).collect())
 }
 
 /// Columns of `schema.table`, in order.

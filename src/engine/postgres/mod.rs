@@ -199,9 +199,14 @@ impl Engine for PostgresEngine {
         catalog::tables(&self.pool).await.map_err(|e| map_err(&self.target, e))
     }
 
-    /// The function names of its SQL dialect (a data file beside this module).
+    /// The function names of its SQL dialect (a data file beside this module), and the
+    /// database's own functions from pg_proc.
     async fn functions(&self) -> Result<Vec<String>> {
-        Ok(crate::engine::function_list(include_str!("functions.txt")))
+        let mut names = crate::engine::function_list(include_str!("functions.txt"));
+        names.extend(catalog::own_functions(&self.pool).await.map_err(|e| map_err(&self.target, e))?);
+        names.sort();
+        names.dedup();
+        Ok(names)
     }
 
     /// Columns from pg_catalog; PostgreSQL has no partition spec or snapshots to show.

@@ -124,6 +124,15 @@ fn refresh(s: &mut State, fx: &mut Vec<Effect>) {
         }
         return;
     }
+    // Several candidates that all go on the same way: Tab puts that much in, as a shell does,
+    // and the popup stays open on what is left.
+    if popup.accept_when_ready && !waiting
+        && let Some(prefix) = complete::rank::common_prefix(&c.word.typed, &c.items)
+    {
+        extend(s, typed, &prefix);
+        s.complete.popup = Some(Popup { col: word_start, accept_when_ready: false, ..popup });
+        return refresh(s, fx);
+    }
     // Several candidates: Tab has opened the popup; the next Tab accepts.
     let accept_when_ready = popup.accept_when_ready && c.items.is_empty();
     let selected = popup.selected.min(c.items.len().saturating_sub(1));
@@ -149,6 +158,11 @@ fn describe_missing(s: &mut State, profile: &str, c: &Completion, fx: &mut Vec<E
 fn accept(s: &mut State, text: &str) {
     s.complete.popup = None;
     let typed = at_cursor(s).map(|(c, ..)| c.word.typed.chars().count()).unwrap_or(0);
+    extend(s, typed, text);
+}
+
+/// Replaces the `typed` characters before the cursor with `text`.
+fn extend(s: &mut State, typed: usize, text: &str) {
     let Some(tab) = s.tabs.get_mut(s.active) else { return };
     for _ in 0..typed {
         tab.editor.delete_char();
