@@ -1,5 +1,6 @@
 //! PostgreSQL helpers for the tests: the test server's URL (skip outside CI, fail under it),
-//! URL parts, an admin pool, and a fathom home with a `pg` profile.
+//! URL parts, an admin pool, setup SQL, the engine under test, and a fathom home with a `pg`
+//! profile.
 
 use sqlx::postgres::PgPool;
 
@@ -32,6 +33,18 @@ pub fn parts(url: &str) -> (String, String, String, String, String) {
 
 pub async fn admin(url: &str) -> PgPool {
     PgPool::connect(url).await.unwrap()
+}
+
+/// Runs setup SQL (test code, not the engine under test).
+pub async fn setup(pool: &PgPool, statements: &[&str]) {
+    for s in statements {
+        sqlx::raw_sql(s).execute(pool).await.unwrap_or_else(|e| panic!("{s}: {e}"));
+    }
+}
+
+/// The engine under test, on profile `pgtest` for `url`.
+pub fn engine(url: &str) -> fathom::engine::postgres::PostgresEngine {
+    fathom::engine::postgres::PostgresEngine::open("pgtest", &fathom::config::PostgresProfile::from_url(url), false).unwrap()
 }
 
 /// A fathom home whose config has `[profiles.pg]` for `url` (plus `extra` TOML lines).
