@@ -26,7 +26,8 @@ pub struct Run {
     pub duration_ms: u64,
     pub estimated_bytes: Option<u64>,
     pub actual_bytes: Option<u64>,
-    /// What Athena bills (or would bill, for other engines) for the actual bytes.
+    /// What the run cost: Athena's bill for the actual bytes (what Athena would bill, for
+    /// the embedded lake), or, for a direct read of the lake's files, its GETs' price.
     pub cost_usd: Option<f64>,
     pub estimated_cost_usd: Option<f64>,
     /// "ok", "error: …", "refused: …", "cancelled", "detached" (left running on the server
@@ -38,6 +39,9 @@ pub struct Run {
     /// Answered from the result cache: what the run it reused was billed, saved this time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saved_usd: Option<f64>,
+    /// The S3 GET requests a direct read of the lake's files made (they priced `cost_usd`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub get_requests: Option<u64>,
 }
 
 impl Run {
@@ -169,7 +173,7 @@ pub fn render_spend(runs: &[Run]) -> String {
         }
     }
     let saved = |usd: f64| if usd > 0.0 { format!("  saved {} (cached)", bill::human_usd(usd)) } else { String::new() };
-    let mut s = String::from("spend per day (local runs: what Athena would bill)\n");
+    let mut s = String::from("spend per day (local runs: what Athena would bill, or a direct read's GET requests)\n");
     for ((day, engine), (n, usd, kept)) in &days {
         let _ = writeln!(s, "  {day}  {engine:<8} {n:>5} runs  {}{}", bill::human_usd(*usd), saved(*kept));
     }
@@ -188,6 +192,7 @@ mod tests {
         Run {
             query_id: None,
             saved_usd: None,
+            get_requests: None,
             time: format!("{day}T10:00:00Z").parse().unwrap(),
             profile: "local".into(),
             engine: "local".into(),

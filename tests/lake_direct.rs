@@ -203,6 +203,55 @@ fn the_estimate_prices_both_ways_and_predicts_the_gets_and_bytes_moto_serves() {
     assert!(text.contains("read directly:") && text.contains("GET requests") && text.contains("billed"), "{text}");
 }
 
+/// The ledger's entries so far (`fathom history --format json`), oldest first.
+fn ledger(lake: &Lake) -> Vec<Value> {
+    let out = lake.cmd().args(["history", "--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "history: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+#[test]
+fn the_ledger_prices_a_direct_run_by_the_gets_it_sent_and_a_cache_hit_saves_that() {
+    let _one = exclusive();
+    let Some(lake) = lake_on_moto() else { return };
+    let q = "SELECT trade_date, adj_close FROM market_data.us_stocks_price WHERE trade_date >= DATE '2024-09-01' AND meta_id = 3";
+    lake.clear();
+    let out = lake.cmd().args(["run", "--profile", "direct", "--format", "csv", "--no-cache", "--stats", q]).output().unwrap();
+    assert!(out.status.success(), "run: {}", String::from_utf8_lossy(&out.stderr));
+    // Counted from moto's log: the GETs of data files (Parquet) only. Loading the table for
+    // the query also GETs its metadata.json, manifest list and manifests; those are not the
+    // scan's and are left out of both counts.
+    let (served_gets, served_bytes, _) = served_data_reads(lake);
+    assert!(served_gets > 0, "the run read no data file");
+    let entry = ledger(lake).pop().unwrap();
+    assert_eq!(entry["outcome"], "ok", "{entry}");
+    assert_eq!(entry["get_requests"].as_u64(), Some(served_gets), "the ledger counts every data-file GET moto served: {entry}");
+    assert_eq!(entry["actual_bytes"].as_u64(), Some(served_bytes), "{entry}");
+    // The direct price at the default $0.0004 per 1,000 GETs, not Athena's bill (10 MB minimum).
+    let cost = entry["cost_usd"].as_f64().unwrap();
+    assert!((cost - served_gets as f64 * 0.0004 / 1000.0).abs() < 1e-15, "{entry}");
+    let athena = fathom::estimate::bill::cost_usd(served_bytes, 5.0);
+    assert!((cost - athena).abs() > 1e-9, "priced {cost} as Athena would bill it: {entry}");
+    let stats = String::from_utf8_lossy(&out.stderr);
+    assert!(stats.contains(&format!("sent {served_gets} → ")) && stats.contains("(direct read)"), "{stats}");
+
+    // Cached: the first run fills the cache, the second is answered from it and saved what
+    // the first cost (its direct price).
+    for _ in 0..2 {
+        let out = lake.cmd().args(["run", "--profile", "direct", "--format", "csv", q]).output().unwrap();
+        assert!(out.status.success(), "run: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let runs = ledger(lake);
+    let (filled, hit) = (&runs[runs.len() - 2], &runs[runs.len() - 1]);
+    assert_eq!((filled["outcome"].as_str(), hit["outcome"].as_str()), (Some("ok"), Some("cached")), "{filled}\n{hit}");
+    assert_eq!(hit["saved_usd"], filled["cost_usd"], "{filled}\n{hit}");
+    assert_eq!(filled["get_requests"].as_u64(), Some(served_gets), "{filled}");
+    // The run list shows the direct dollars.
+    let text = lake.cmd().args(["history"]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains(&fathom::estimate::bill::human_usd(cost)), "{text}");
+}
+
 #[test]
 fn a_refused_data_file_names_the_file_and_s3_get_object() {
     let _one = exclusive();

@@ -34,7 +34,7 @@ fn dialog(s: &State) -> &fathom::tui::state::BudgetDialog {
 }
 
 fn priced(e: &Estimate) -> Option<Priced> {
-    Some(Priced { bytes: e.total_bytes, cost_usd: e.cost_usd })
+    Some(Priced { bytes: e.total_bytes, cost_usd: e.cost_usd, get_requests: None })
 }
 
 #[test]
@@ -201,7 +201,7 @@ fn a_cached_answer_runs_at_once_for_nothing() {
     assert!(s.overlay.is_none(), "no question for a cached answer");
     let started: Vec<(Option<Priced>, bool)> =
         out.iter().filter_map(|e| if let Effect::RunQuery { estimate, cached, .. } = e { Some((*estimate, *cached)) } else { None }).collect();
-    assert_eq!(started, vec![(Some(Priced { bytes: 0, cost_usd: 0.0 }), true)]);
+    assert_eq!(started, vec![(Some(Priced::default()), true)]);
     let key_of = |fx: &[Effect]| fx.iter().find_map(|e| if let Effect::RunQuery { cache_key, fresh, .. } = e { Some((cache_key.clone().map(|k| k.hex), *fresh)) } else { None });
     assert_eq!(key_of(&out), Some((Some("ab12".into()), false)), "the run reads the key its estimate found");
 

@@ -207,6 +207,7 @@ fn history_pane_lists_the_ledger_and_the_selected_run() {
         outcome: outcome.into(),
         query_id: None,
         saved_usd: None,
+        get_requests: None,
     };
     let ledger = vec![
         run("2024-12-30T08:00:00Z", "SELECT ticker, name FROM reference.tb_meta", Some(120), Some(5_321), "ok"),

@@ -456,6 +456,7 @@ mod history {
             outcome: outcome.into(),
             query_id: None,
             saved_usd: None,
+            get_requests: None,
         }
     }
 

@@ -39,7 +39,7 @@ pub async fn run(config: &Config, args: &AttachArgs) -> Result<()> {
     let run_args = RunArgs { format: args.format.clone(), output: args.output.clone(), ..RunArgs::default() };
     let format = pick_format(&run_args)?;
     let (_, profile) = config.profile(Some(&left.profile))?;
-    let price = profile.budget(&config.budget).price_per_tb_usd;
+    let budget = profile.budget(&config.budget);
     let (name, engine) = super::open_engine(config, Some(&left.profile)).await?;
     let info = RunInfo { time: chrono::Utc::now(), profile: &name, engine: engine.kind(), sql: &left.sql, given: &left.params, estimate: None };
     let mut entry = ledger::begin(info);
@@ -50,7 +50,7 @@ pub async fn run(config: &Config, args: &AttachArgs) -> Result<()> {
     let (spinner, progress) = progress_line(engine.as_ref());
     let start = engine.attach(&args.query_id, progress);
     let output = args.output.as_deref();
-    let followed = super::follow(config, engine.as_ref(), entry, price, start, |schema| out(format, output, config.row_cap, schema)).await;
+    let followed = super::follow(config, engine.as_ref(), entry, &budget, start, |schema| out(format, output, config.row_cap, schema)).await;
     if let Some(bar) = &spinner {
         bar.finish_and_clear();
     }

@@ -150,6 +150,9 @@ pub struct Ran<S> {
     pub sink: S,
     pub drained: crate::run::Drained,
     pub prepared: crate::run::Prepared,
+    /// What the run cost, as its ledger entry says (none from the cache, or when the engine
+    /// does not say what it read).
+    pub actual: Option<crate::run::Priced>,
     /// The cached result it was answered from, when it was.
     pub cached: Option<crate::cache::Entry>,
     /// Why its answer was not cached (`None`: it was, or it came from the cache).
@@ -199,9 +202,9 @@ pub async fn run_query<S: crate::run::Sink>(
         for b in &hit.batches {
             sink.push(b)?;
         }
-        let drained = run::Drained { rows: hit.entry.rows, scanned: Some(0), elapsed: started.elapsed() };
+        let drained = run::Drained { rows: hit.entry.rows, scanned: Some(0), get_requests: None, elapsed: started.elapsed() };
         record(&ledger::cached(ledger::begin(info), drained.rows, hit.entry.cost_usd, drained.elapsed));
-        return Ok(Ran { sink, drained, prepared, cached: Some(hit.entry), uncached: None });
+        return Ok(Ran { sink, drained, prepared, actual: None, cached: Some(hit.entry), uncached: None });
     }
     if let Err(e) = consent(&prepared, req.allowance) {
         record(&ledger::not_run(info, &e.to_string()));
@@ -214,13 +217,14 @@ pub async fn run_query<S: crate::run::Sink>(
         let cache = key.as_ref().ok().and_then(|k| store.writer(k, schema));
         Ok(run::cached::Tee { inner: make(schema)?, cache })
     };
-    let (tee, drained) = follow(config, engine.as_ref(), entry, budget.price_per_tb_usd, start, tee).await?;
+    let (tee, drained) = follow(config, engine.as_ref(), entry, &budget, start, tee).await?;
+    let actual = drained.priced(&budget);
     if let Some(w) = tee.cache {
-        let billed = drained.scanned.map(|b| Priced::bill(b, budget.price_per_tb_usd).cost_usd);
+        let billed = actual.map(|p| p.cost_usd);
         let estimated = prepared.estimate.as_ref().map(|e| e.cost_usd).unwrap_or(0.0);
         w.commit(billed.filter(|c| *c > 0.0).unwrap_or(estimated));
     }
-    Ok(Ran { sink: tee.inner, drained, prepared, cached: None, uncached: key.err() })
+    Ok(Ran { sink: tee.inner, drained, prepared, actual, cached: None, uncached: key.err() })
 }
 
 /// Follows a started query to its end: rows into the sink `make` builds, Ctrl-C stops it on
@@ -229,11 +233,11 @@ pub async fn follow<S: crate::run::Sink>(
     config: &Config,
     engine: &dyn Engine,
     entry: crate::history::Run,
-    price_per_tb_usd: f64,
+    budget: &crate::config::Budget,
     start: impl std::future::Future<Output = Result<crate::engine::QueryStream>>,
     make: impl FnOnce(&arrow::datatypes::SchemaRef) -> Result<S>,
 ) -> Result<(S, crate::run::Drained)> {
-    use crate::run::{self, Priced, ledger};
+    use crate::run::{self, ledger};
     let record = |entry: &crate::history::Run| {
         if let Err(e) = crate::history::append(&config.paths.state_dir, entry) {
             eprintln!("fathom: warning: {e}");
@@ -252,7 +256,7 @@ pub async fn follow<S: crate::run::Sink>(
     };
     match finished {
         Some(Ok((sink, drained))) => {
-            let actual = drained.scanned.map(|b| Priced::bill(b, price_per_tb_usd));
+            let actual = drained.priced(budget);
             record(&ledger::finished(entry, drained.rows, actual, drained.elapsed));
             Ok((sink, drained))
         }

@@ -167,7 +167,7 @@ pub async fn run(config: &Config, args: &RunArgs) -> Result<()> {
             Some(hit) => eprintln!("{}", cached_line(hit, &ran.drained)),
             None => {
                 let why = ran.uncached.as_deref().map(|w| format!("; not cached: {w}")).unwrap_or_default();
-                eprintln!("{}{why}", stats_line(&ran.prepared, &ran.drained))
+                eprintln!("{}{why}", stats_line(&ran.prepared, &ran.drained, ran.actual))
             }
         }
     }
@@ -215,18 +215,30 @@ fn cached_line(hit: &crate::cache::Entry, d: &Drained) -> String {
 }
 
 /// `--stats`: rows, time, and the estimate beside what was read.
-fn stats_line(prepared: &run::Prepared, d: &Drained) -> String {
+fn stats_line(prepared: &run::Prepared, d: &Drained, actual: Option<run::Priced>) -> String {
     let ms = d.elapsed.as_millis();
     match &prepared.estimate {
         Ok(e) if e.postgres.is_some() => {
             let pg = e.postgres.unwrap_or(crate::estimate::PgPlanCost { rows: 0, total_cost: 0.0 });
             format!("fathom: {} rows in {ms} ms; PostgreSQL plan ~{} rows, cost {:.2}", d.rows, pg.rows, pg.total_cost)
         }
-        estimate => format!(
-            "fathom: {} rows in {ms} ms; estimated {} bytes, scanned {} bytes",
-            d.rows,
-            estimate.as_ref().map(|e| e.total_bytes.to_string()).unwrap_or_else(|_| "?".into()),
-            d.scanned.map(|b| b.to_string()).unwrap_or_else(|| "?".into())
-        ),
+        estimate => {
+            // A direct read: the GETs it sent (beside the estimate's), priced as they were.
+            let direct = actual.and_then(|a| a.get_requests.map(|g| (g, a.cost_usd))).map(|(gets, usd)| {
+                let predicted = estimate.as_ref().ok().and_then(|e| e.direct.as_ref()).map(|d| d.get_requests.to_string());
+                format!(
+                    "; estimated {} GET requests, sent {gets} → {} (direct read)",
+                    predicted.unwrap_or_else(|| "?".into()),
+                    crate::estimate::bill::human_usd(usd)
+                )
+            });
+            format!(
+                "fathom: {} rows in {ms} ms; estimated {} bytes, scanned {} bytes{}",
+                d.rows,
+                estimate.as_ref().map(|e| e.total_bytes.to_string()).unwrap_or_else(|_| "?".into()),
+                d.scanned.map(|b| b.to_string()).unwrap_or_else(|| "?".into()),
+                direct.unwrap_or_default()
+            )
+        }
     }
 }

@@ -104,8 +104,9 @@ impl Engine for DirectEngine {
         PlaceholderStyle::Dollar
     }
 
+    /// Reports the GET requests the run sent, which price it (as they priced its estimate).
     async fn execute(&self, sql: &str, params: &[ParamValue]) -> Result<QueryStream> {
-        self.engine().await?.execute(sql, params).await
+        self.engine().await?.run(sql, params, true).await
     }
 
     async fn estimate(&self, sql: &str, params: &[ParamValue], budget: &Budget, with_files: bool) -> Result<Estimate> {

@@ -8,7 +8,7 @@ use datafusion::execution::context::SessionContext;
 use futures::StreamExt;
 
 use crate::config::{Budget, LocalProfile};
-use crate::engine::{Engine, QueryStream, TableDetail, TableInfo, functions, lake_describe, scan};
+use crate::engine::{Engine, QueryStream, TableDetail, TableInfo, Usage, UsageFn, functions, lake_describe, scan};
 use crate::error::{FathomError, Result};
 use crate::estimate::{Estimate, Estimator};
 use crate::iceberg::LakeTables;
@@ -53,6 +53,24 @@ impl LocalEngine {
     pub fn ctx(&self) -> &SessionContext {
         self.session.ctx()
     }
+
+    /// Runs one statement; `gets`: the run is priced by its GET requests (a direct read of
+    /// the lake's files), so its usage reports them (0 when it read no remote file).
+    pub async fn run(&self, sql: &str, params: &[ParamValue], gets: bool) -> Result<QueryStream> {
+        let s = &self.session;
+        let plan = s.plan(sql, params).await?;
+        let df = s.ctx().execute_logical_plan(plan).await.map_err(|e| s.map_err(e))?;
+        let physical = df.create_physical_plan().await.map_err(|e| s.map_err(e))?;
+        let stream =
+            datafusion::physical_plan::execute_stream(physical.clone(), s.ctx().task_ctx()).map_err(|e| s.map_err(e))?;
+        let schema = stream.schema();
+        let batches = stream.map(|r| r.map_err(|e| FathomError::Query(e.find_root().to_string())));
+        let usage: UsageFn = Box::new(move || {
+            let bytes = scan::bytes_scanned(&physical);
+            Some(Usage { bytes, get_requests: gets.then(|| scan::get_requests(&physical)) })
+        });
+        Ok(QueryStream { schema, batches: Box::pin(batches), usage })
+    }
 }
 
 #[async_trait]
@@ -71,16 +89,7 @@ impl Engine for LocalEngine {
     }
 
     async fn execute(&self, sql: &str, params: &[ParamValue]) -> Result<QueryStream> {
-        let s = &self.session;
-        let plan = s.plan(sql, params).await?;
-        let df = s.ctx().execute_logical_plan(plan).await.map_err(|e| s.map_err(e))?;
-        let physical = df.create_physical_plan().await.map_err(|e| s.map_err(e))?;
-        let stream =
-            datafusion::physical_plan::execute_stream(physical.clone(), s.ctx().task_ctx()).map_err(|e| s.map_err(e))?;
-        let schema = stream.schema();
-        let batches = stream.map(|r| r.map_err(|e| FathomError::Query(e.find_root().to_string())));
-        let scanned = Box::new(move || Some(scan::bytes_scanned(&physical)));
-        Ok(QueryStream { schema, batches: Box::pin(batches), scanned })
+        self.run(sql, params, false).await
     }
 
     async fn estimate(&self, sql: &str, params: &[ParamValue], budget: &Budget, with_files: bool) -> Result<Estimate> {

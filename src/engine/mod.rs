@@ -27,15 +27,32 @@ use crate::library::{ParamValue, PlaceholderStyle};
 /// A stream of result batches.
 pub type BatchStream = Pin<Box<dyn Stream<Item = Result<RecordBatch>> + Send>>;
 
-/// Bytes the engine reports having scanned for a query, once its batches are consumed.
-pub type ScannedBytes = Box<dyn Fn() -> Option<u64> + Send + Sync>;
+/// What a query read, as its engine reports it once the batches are consumed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Usage {
+    /// Data bytes read (local: from the scan metrics; Athena: DataScannedInBytes).
+    pub bytes: u64,
+    /// The object-store GET requests it made, when it read the lake's files itself and is
+    /// priced by them (a direct read); `None` for engines billed per byte scanned.
+    pub get_requests: Option<u64>,
+}
+
+impl Usage {
+    /// Bytes only: a run billed per byte scanned.
+    pub fn bytes(bytes: u64) -> Usage {
+        Usage { bytes, get_requests: None }
+    }
+}
+
+/// What the engine reports having read for a query, once its batches are consumed.
+pub type UsageFn = Box<dyn Fn() -> Option<Usage> + Send + Sync>;
 
 /// A running query: its schema, then its batches. Dropping it cancels the query.
 pub struct QueryStream {
     pub schema: SchemaRef,
     pub batches: BatchStream,
-    /// Data bytes read (local: from the scan metrics; Athena: DataScannedInBytes).
-    pub scanned: ScannedBytes,
+    /// What it read (`None`: the engine does not say).
+    pub usage: UsageFn,
 }
 
 /// What a running query reports while it runs (Athena: QUEUED/RUNNING and the bytes so far).
@@ -189,7 +206,7 @@ pub async fn collect(mut q: QueryStream, row_cap: usize) -> Result<Collected> {
         batches.push(batch);
     }
     drop(q.batches);
-    Ok(Collected { batches, truncated, scanned_bytes: (q.scanned)() })
+    Ok(Collected { batches, truncated, scanned_bytes: (q.usage)().map(|u| u.bytes) })
 }
 
 #[cfg(test)]

@@ -37,6 +37,7 @@ pub fn begin(info: RunInfo<'_>) -> Run {
         outcome: "ok".into(),
         query_id: None,
         saved_usd: None,
+        get_requests: None,
     }
 }
 
@@ -46,6 +47,7 @@ pub fn finished(mut entry: Run, rows: u64, actual: Option<Priced>, elapsed: Dura
     entry.rows = Some(rows);
     entry.actual_bytes = actual.map(|a| a.bytes);
     entry.cost_usd = actual.map(|a| a.cost_usd);
+    entry.get_requests = actual.and_then(|a| a.get_requests);
     entry
 }
 
@@ -101,7 +103,7 @@ mod tests {
             engine: "local",
             sql: "SELECT 1",
             given,
-            estimate: Some(Priced { bytes: 2048, cost_usd: 0.000048 }),
+            estimate: Some(Priced { bytes: 2048, cost_usd: 0.000048, get_requests: None }),
         }
     }
 
@@ -119,6 +121,29 @@ mod tests {
         assert_eq!((left.outcome.as_str(), left.query_id.as_deref()), ("detached", Some("q-1")));
         let refused = not_run(info(&given), "refused: too dear");
         assert_eq!((refused.outcome.as_str(), refused.estimated_cost_usd), ("refused: too dear", Some(0.000048)));
+    }
+
+    #[test]
+    fn a_direct_read_is_priced_by_its_gets_and_old_entries_still_load() {
+        let given = vec![];
+        let budget = crate::config::Budget { s3_get_per_1000_usd: 0.0004, egress_per_gb_usd: 0.0, ..Default::default() };
+        let direct = Priced::actual(64 << 20, Some(210), &budget);
+        let ok = finished(begin(info(&given)), 7, Some(direct), Duration::ZERO);
+        assert_eq!((ok.actual_bytes, ok.get_requests), (Some(64 << 20), Some(210)));
+        // 210 GETs at $0.0004 per 1,000, not Athena's bill for 64 MB ($0.0003).
+        assert!((ok.cost_usd.unwrap() - 0.000084).abs() < 1e-15, "{:?}", ok.cost_usd);
+        assert_ne!(ok.cost_usd, Some(crate::estimate::bill::cost_usd(64 << 20, budget.price_per_tb_usd)));
+        // A run billed per byte has no GETs, and its line does not name them.
+        let billed = finished(begin(info(&given)), 7, Some(Priced::actual(64 << 20, None, &budget)), Duration::ZERO);
+        assert_eq!(billed.get_requests, None);
+        assert_eq!(billed.cost_usd, Some(crate::estimate::bill::cost_usd(64 << 20, budget.price_per_tb_usd)));
+        assert!(!serde_json::to_string(&billed).unwrap().contains("get_requests"));
+        // The entry round-trips, and a line written before `get_requests` existed still loads.
+        let line = serde_json::to_string(&ok).unwrap();
+        assert_eq!(serde_json::from_str::<Run>(&line).unwrap(), ok);
+        let old = r#"{"time":"2024-12-31T10:00:00Z","profile":"lake","engine":"local","sql":"SELECT 1","rows":1,"duration_ms":5,"estimated_bytes":10,"actual_bytes":10,"cost_usd":0.00005,"estimated_cost_usd":0.00005,"outcome":"ok"}"#;
+        let old: Run = serde_json::from_str(old).unwrap();
+        assert_eq!((old.get_requests, old.cost_usd), (None, Some(0.00005)));
     }
 
     #[test]

@@ -22,22 +22,37 @@ pub use engines::Engines;
 pub use gate::{Allowance, Gate, gate};
 pub use sink::Sink;
 
-/// Bytes and what Athena bills for them (an estimate's, or a run's actual).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Bytes and what they cost (an estimate's, or a run's actual): Athena's bill, or, for a
+/// direct read of the lake's files, the price of its GET requests (and transfer).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Priced {
     pub bytes: u64,
     pub cost_usd: f64,
+    /// The GET requests a direct read made (a run's actual); `None`: billed per byte.
+    pub get_requests: Option<u64>,
 }
 
 impl Priced {
     /// `bytes` priced with Athena's billing at `price_per_tb_usd`.
     pub fn bill(bytes: u64, price_per_tb_usd: f64) -> Priced {
-        Priced { bytes, cost_usd: crate::estimate::bill::cost_usd(bytes, price_per_tb_usd) }
+        Priced { bytes, cost_usd: crate::estimate::bill::cost_usd(bytes, price_per_tb_usd), get_requests: None }
+    }
+
+    /// What a run that read `bytes` with `get_requests` costs under `budget`: the same rule
+    /// as its estimate, the direct read's price when it made GETs itself, else Athena's bill.
+    pub fn actual(bytes: u64, get_requests: Option<u64>, budget: &Budget) -> Priced {
+        match get_requests {
+            Some(gets) => {
+                let direct = crate::estimate::bill::DirectRead::price(bytes, gets, budget);
+                Priced { bytes, cost_usd: direct.cost_usd, get_requests: Some(gets) }
+            }
+            None => Priced::bill(bytes, budget.price_per_tb_usd),
+        }
     }
 
     /// The priced part of an estimate (none for engines not billed per byte).
     pub fn of(estimate: &Estimate) -> Option<Priced> {
-        estimate.postgres.is_none().then_some(Priced { bytes: estimate.total_bytes, cost_usd: estimate.cost_usd })
+        estimate.postgres.is_none().then_some(Priced { bytes: estimate.total_bytes, cost_usd: estimate.cost_usd, get_requests: None })
     }
 }
 
@@ -71,7 +86,16 @@ pub struct Drained {
     pub rows: u64,
     /// The bytes the engine read, when it reports them.
     pub scanned: Option<u64>,
+    /// The GET requests it sent, when they price the run (a direct read).
+    pub get_requests: Option<u64>,
     pub elapsed: Duration,
+}
+
+impl Drained {
+    /// What the run cost, when its engine said what it read.
+    pub fn priced(&self, budget: &Budget) -> Option<Priced> {
+        self.scanned.map(|b| Priced::actual(b, self.get_requests, budget))
+    }
 }
 
 /// Starts a bound statement; the stream's schema builds the sinks, `drain` fills them.
@@ -88,7 +112,8 @@ pub async fn drain(mut stream: QueryStream, sink: &mut dyn Sink, started: Instan
         sink.push(&batch)?;
     }
     drop(stream.batches);
-    Ok(Drained { rows, scanned: (stream.scanned)(), elapsed: started.elapsed() })
+    let usage = (stream.usage)();
+    Ok(Drained { rows, scanned: usage.map(|u| u.bytes), get_requests: usage.and_then(|u| u.get_requests), elapsed: started.elapsed() })
 }
 
 /// How long `close` may take on the way out before fathom exits anyway.

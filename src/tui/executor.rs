@@ -170,7 +170,7 @@ impl Executor {
                         let started = Instant::now();
                         let batch = arrow::compute::concat_batches(&hit.schema, &hit.batches).map_err(|e| e.to_string())?;
                         let rows = batch.num_rows() as u64;
-                        let out = QueryOutput::new(batch, false, started.elapsed()).with_costs(Some(Priced { bytes: 0, cost_usd: 0.0 }), estimate);
+                        let out = QueryOutput::new(batch, false, started.elapsed()).with_costs(Some(Priced::default()), estimate);
                         return Ok(out.with_total(rows).with_float_digits(digits));
                     }
                     if cached {
@@ -179,7 +179,7 @@ impl Executor {
                     let bound = bind(&sql, &decls, &given, engine.placeholder_style()).map_err(|e| e.to_string())?;
                     let stream = crate::run::start(engine.as_ref(), &bound, progress).await.map_err(|e| e.to_string())?;
                     let writer = key.as_ref().and_then(|k| store.writer(k, &stream.schema));
-                    let (out, writer) = collect_into(stream, row_cap, budget.price_per_tb_usd, writer).await?;
+                    let (out, writer) = collect_into(stream, row_cap, &budget, writer).await?;
                     if let Some(w) = writer {
                         w.commit(out.actual.map(|a| a.cost_usd).filter(|c| *c > 0.0).or(estimate.map(|e| e.cost_usd)).unwrap_or(0.0));
                     }
@@ -199,7 +199,7 @@ impl Executor {
                 let query = async move {
                     let engine = engines.get(&profile).await?;
                     let stream = engine.attach(&query_id, progress).await.map_err(|e| e.to_string())?;
-                    let out = collect(stream, row_cap, engines.budget(&profile).price_per_tb_usd).await?;
+                    let out = collect(stream, row_cap, &engines.budget(&profile)).await?;
                     Ok(out.with_float_digits(engines.config().grid.float_digits))
                 };
                 self.supervise(id, entry, query);
@@ -326,22 +326,22 @@ fn progress_to(tx: UnboundedSender<Action>, id: u64, entry: Arc<Entry>) -> Progr
 }
 
 /// Keeps the first `row_cap` rows (counting all) and builds the grid's result off the UI thread.
-async fn collect(stream: crate::engine::QueryStream, row_cap: usize, price_per_tb_usd: f64) -> std::result::Result<QueryOutput, String> {
-    collect_into(stream, row_cap, price_per_tb_usd, None).await.map(|(out, _)| out)
+async fn collect(stream: crate::engine::QueryStream, row_cap: usize, budget: &crate::config::Budget) -> std::result::Result<QueryOutput, String> {
+    collect_into(stream, row_cap, budget, None).await.map(|(out, _)| out)
 }
 
 /// `collect`, teeing every batch into the result cache's `writer` on the way.
 async fn collect_into(
     stream: crate::engine::QueryStream,
     row_cap: usize,
-    price_per_tb_usd: f64,
+    budget: &crate::config::Budget,
     writer: Option<crate::cache::store::Writer>,
 ) -> std::result::Result<(QueryOutput, Option<crate::cache::store::Writer>), String> {
     let started = Instant::now();
     let mut tee = crate::run::cached::Tee { inner: Capped::new(row_cap, stream.schema.clone()), cache: writer };
     let drained = crate::run::drain(stream, &mut tee, started).await.map_err(|e| e.to_string())?;
     let (grid, writer) = (tee.inner, tee.cache);
-    let actual = drained.scanned.map(|b| Priced::bill(b, price_per_tb_usd));
+    let actual = drained.priced(budget);
     tokio::task::spawn_blocking(move || {
         let truncated = grid.truncated();
         let batch = arrow::compute::concat_batches(&grid.schema, &grid.batches).map_err(|e| format!("cannot assemble the result: {e}"))?;

@@ -252,7 +252,7 @@ impl AthenaEngine {
         let scanned = qe.statistics().and_then(|s| s.data_scanned_in_bytes()).map(|b| b.max(0) as u64);
         let fetched = results::fetch(&self.clients, qe, self.profile.results).await?;
         *self.last_via.lock().unwrap_or_else(|e| e.into_inner()) = Some(fetched.via);
-        Ok(QueryStream { schema: fetched.schema, batches: fetched.batches, scanned: Box::new(move || scanned) })
+        Ok(QueryStream { schema: fetched.schema, batches: fetched.batches, usage: Box::new(move || scanned.map(crate::engine::Usage::bytes)) })
     }
 }
 

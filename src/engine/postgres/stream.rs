@@ -99,7 +99,7 @@ pub async fn start(job: Job, tasks: &Tasks) -> Result<QueryStream> {
         .await
         .map_err(|_| FathomError::Query("the PostgreSQL query task stopped unexpectedly".into()))??;
     let batches = futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|b| (b, rx)) });
-    Ok(QueryStream { schema, batches: Box::pin(batches), scanned: Box::new(|| None) })
+    Ok(QueryStream { schema, batches: Box::pin(batches), usage: Box::new(|| None) })
 }
 
 type SchemaTx = Option<oneshot::Sender<Result<SchemaRef>>>;

@@ -115,7 +115,7 @@ fn decide(s: &mut State, pending: PendingRun, estimate: Result<Estimate, String>
     // The result cache has the answer: it costs nothing, so nothing needs asking.
     let key = pending.key();
     if !pending.fresh && s.tabs.iter().any(|t| t.id == pending.tab && t.cached.as_ref() == Some(&key)) {
-        return begin(s, pending, Some(Priced { bytes: 0, cost_usd: 0.0 }), true, fx);
+        return begin(s, pending, Some(Priced::default()), true, fx);
     }
     let decision = gate(&estimate, caps, &s.budget);
     let priced = estimate.as_ref().ok().filter(|_| caps.priced).and_then(Priced::of);
