@@ -203,6 +203,42 @@ fn the_estimate_prices_both_ways_and_predicts_the_gets_and_bytes_moto_serves() {
     assert!(text.contains("read directly:") && text.contains("GET requests") && text.contains("billed"), "{text}");
 }
 
+#[test]
+fn an_athena_profile_with_a_glue_local_twin_shows_athenas_bill_and_the_twins_direct_read() {
+    let _one = exclusive();
+    let Some(lake) = lake_on_moto() else { return };
+    let estimate = |args: &[&str]| -> Value {
+        let out = lake.cmd().args(["estimate", "--format", "json"]).args(args).output().unwrap();
+        assert!(out.status.success(), "estimate {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    for q in ["queries/market/daily_prices.sql", "SELECT trade_date, adj_close, volume FROM market_data.us_stocks_price WHERE trade_date >= DATE '2024-06-01'"] {
+        // `emu` (Athena) and `direct` (Glue-local) name the same catalog and region.
+        let on_athena = estimate(&["--profile", "emu", q]);
+        let (athena, direct) = (&on_athena["athena"], &on_athena["direct"]);
+        assert!(athena.is_object() && direct.is_object(), "both prices for {q}: {on_athena}");
+        assert_eq!(direct["profile"], "direct", "the direct figure names where to switch: {direct}");
+        assert_eq!(on_athena["cost_usd"], athena["cost_usd"], "an Athena profile is gated on Athena's bill: {on_athena}");
+        let on_twin = estimate(&["--profile", "direct", q]);
+        assert!(on_twin["direct"]["profile"].is_null(), "{on_twin}");
+        for key in ["get_requests", "bytes", "cost_usd"] {
+            assert_eq!(direct[key], on_twin["direct"][key], "{q}: {key} as the Glue-local profile's own estimate");
+        }
+        assert!(direct["get_requests"].as_u64().unwrap() > 0, "{direct}");
+    }
+    let text = lake.cmd().args(["estimate", "--profile", "emu", "queries/cost/pruned.sql"]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("\nhere (profile direct): ") && text.contains("GET requests ≈ $") && text.contains("billed"), "{text}");
+
+    // Without a twin (the only Glue-local profile is in another region): Athena's bill alone.
+    let alone = lake.home.root.join("athena-alone.toml");
+    let elsewhere = direct_profile("elsewhere", &lake.moto.endpoint).replace(common::aws::REGION, "eu-west-1");
+    std::fs::write(&alone, format!("{}{elsewhere}", lake.moto.profile_toml())).unwrap();
+    let single = estimate(&["--config", alone.to_str().unwrap(), "--profile", "emu", "queries/market/daily_prices.sql"]);
+    assert!(single.get("direct").is_none() && single.get("athena").is_none(), "{single}");
+    assert!(single["cost_usd"].as_f64().unwrap() > 0.0, "{single}");
+}
+
 /// The ledger's entries so far (`fathom history --format json`), oldest first.
 fn ledger(lake: &Lake) -> Vec<Value> {
     let out = lake.cmd().args(["history", "--format", "json"]).output().unwrap();

@@ -31,6 +31,10 @@ pub struct DirectRead {
     pub s3_get_per_1000_usd: f64,
     pub egress_per_gb_usd: f64,
     pub note: String,
+    /// Priced for another profile (an Athena profile's estimate): the Glue-local profile that
+    /// reads the same tables directly, where to switch to pay this instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
 }
 
 impl DirectRead {
@@ -46,7 +50,20 @@ impl DirectRead {
             s3_get_per_1000_usd: budget.s3_get_per_1000_usd,
             egress_per_gb_usd: budget.egress_per_gb_usd,
             note: "reads from inside the lake's region pay only GET requests; from outside it they also pay data transfer ([budget] egress_per_gb_usd)".into(),
+            profile: None,
         }
+    }
+
+    /// `here (profile lake): 64.0 MB read, ≈ 210 GET requests ≈ $0.000084` (`here:` on the
+    /// profile that reads directly itself); `tilde` marks a conservative estimate.
+    pub fn here(&self, tilde: &str) -> String {
+        let via = self.profile.as_ref().map(|p| format!(" (profile {p})")).unwrap_or_default();
+        format!(
+            "here{via}: {tilde}{} read, ≈ {} GET requests ≈ {}",
+            human_bytes(self.bytes),
+            self.get_requests,
+            human_usd(self.cost_usd)
+        )
     }
 }
 

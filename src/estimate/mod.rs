@@ -114,8 +114,26 @@ impl Estimate {
     /// Prices the same scans read directly from S3 (GET requests, transfer) beside Athena's
     /// bill; the direct price becomes the one the budget gates.
     pub fn with_direct(mut self, budget: &Budget) -> Estimate {
+        let direct = self.both_ways(budget);
+        self.cost_usd = direct.cost_usd;
+        self.direct = Some(Box::new(direct));
+        self.warnings.retain(|w| !w.starts_with(OVER_BUDGET));
+        self.warn_over_budget(budget);
+        self
+    }
+
+    /// On an Athena profile whose tables Glue-local profile `twin` reads directly: that
+    /// direct read's price beside Athena's bill, which stays the one the budget gates.
+    pub fn with_twin(mut self, twin: &str, budget: &Budget) -> Estimate {
+        let mut direct = self.both_ways(budget);
+        direct.profile = Some(twin.to_string());
+        self.direct = Some(Box::new(direct));
+        self
+    }
+
+    /// Sets `athena` to Athena's bill for these scans; returns their direct read's price.
+    fn both_ways(&mut self, budget: &Budget) -> bill::DirectRead {
         let gets = self.tables.iter().map(|t| t.get_requests).sum();
-        let direct = bill::DirectRead::price(self.total_bytes, gets, budget);
         self.athena = Some(Box::new(bill::AthenaBill {
             scanned_bytes: self.total_bytes,
             billed_bytes: self.billed_bytes,
@@ -123,11 +141,7 @@ impl Estimate {
             cost_usd: self.cost_usd,
             price_per_tb_usd: self.price_per_tb_usd,
         }));
-        self.cost_usd = direct.cost_usd;
-        self.direct = Some(Box::new(direct));
-        self.warnings.retain(|w| !w.starts_with(OVER_BUDGET));
-        self.warn_over_budget(budget);
-        self
+        bill::DirectRead::price(self.total_bytes, gets, budget)
     }
 
     fn warn_over_budget(&mut self, budget: &Budget) {
@@ -202,13 +216,7 @@ impl Estimate {
         }
         let tilde = if self.conservative { "≤" } else { "" };
         if let (Some(a), Some(d)) = (&self.athena, &self.direct) {
-            return format!(
-                "Athena {} · here: {tilde}{} read, ≈ {} GET requests ≈ {}",
-                bill::human_usd(a.cost_usd),
-                bill::human_bytes(d.bytes),
-                d.get_requests,
-                bill::human_usd(d.cost_usd)
-            );
+            return format!("Athena {} · {}", bill::human_usd(a.cost_usd), d.here(tilde));
         }
         let cutoff = self.cutoff_bytes.map(|c| format!(" (cutoff {})", bill::human_bytes(c))).unwrap_or_default();
         format!(
@@ -253,7 +261,10 @@ impl Estimate {
             self.price_per_tb_usd,
             if self.conservative { " (conservative)" } else { "" }
         );
-        if let Some(d) = &self.direct {
+        if let Some(d) = self.direct.as_ref().filter(|d| d.profile.is_some()) {
+            let _ = writeln!(s, "{}", d.here(if self.conservative { "≤" } else { "" }));
+            let _ = writeln!(s, "note: {}", d.note);
+        } else if let Some(d) = &self.direct {
             let _ = writeln!(
                 s,
                 "read directly: {} ({} bytes), ≈ {} GET requests → {} (GETs at ${}/1000{})",
@@ -273,5 +284,59 @@ impl Estimate {
             let _ = writeln!(s, "warning: {w}");
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 64 MB in 210 GETs, at $5/TB (Athena: $0.000305) and $0.0004 per 1,000 GETs.
+    fn scans(budget: &Budget) -> Estimate {
+        let t = TableEstimate {
+            table: "market_data.us_stocks_price".into(),
+            snapshot_id: Some(1),
+            files_kept: 3,
+            files_total: 9,
+            partitions_kept: 1,
+            partitions_total: 3,
+            columns: vec!["adj_close".into()],
+            bytes: 64 * bill::MIB,
+            get_requests: 210,
+            files_without_column_sizes: 0,
+            files: vec![],
+            partition_column: None,
+            filter_columns: Default::default(),
+            star: false,
+            all_columns: 7,
+        };
+        Estimate::assemble(vec![t], None, budget)
+    }
+
+    #[test]
+    fn the_direct_profile_gates_the_direct_price_and_an_athena_profile_shows_its_twins() {
+        let budget = Budget { confirm_above_usd: Some(0.0001), ..Budget::default() };
+        let athena_usd = bill::cost_usd(64 * bill::MIB, 5.0);
+        let direct_usd = 210.0 * 0.0004 / 1000.0;
+
+        let here = scans(&budget).with_direct(&budget);
+        assert!((here.cost_usd - direct_usd).abs() < 1e-15 && here.verdict(&budget) == Verdict::Run);
+        assert_eq!(here.athena.as_ref().map(|a| a.cost_usd), Some(athena_usd));
+        assert_eq!(here.direct.as_ref().and_then(|d| d.profile.clone()), None);
+        assert!(!here.warnings.iter().any(|w| w.starts_with(OVER_BUDGET)), "{:?}", here.warnings);
+        assert_eq!(here.summary(), "Athena $0.000305 · here: 64.0 MB read, ≈ 210 GET requests ≈ $0.000084");
+
+        let athena = scans(&budget).with_twin("lake", &budget);
+        assert_eq!(athena.cost_usd, athena_usd, "an Athena profile is gated on what it bills");
+        assert_eq!(athena.verdict(&budget), Verdict::Confirm(0.0001));
+        let direct = athena.direct.as_ref().unwrap();
+        assert_eq!((direct.get_requests, direct.bytes, direct.profile.as_deref()), (210, 64 * bill::MIB, Some("lake")));
+        assert!((direct.cost_usd - direct_usd).abs() < 1e-15);
+        let json = serde_json::to_value(&athena).unwrap();
+        assert_eq!((json["direct"]["profile"].as_str(), json["athena"]["cost_usd"].as_f64()), (Some("lake"), Some(athena_usd)));
+        assert_eq!(athena.summary(), "Athena $0.000305 · here (profile lake): 64.0 MB read, ≈ 210 GET requests ≈ $0.000084");
+        let text = athena.render();
+        assert!(text.contains("→ $0.000305 at $5.00/TB") && text.contains("\nhere (profile lake): 64.0 MB read, ≈ 210 GET requests ≈ $0.000084\n"), "{text}");
+        assert!(!text.contains("read directly:"), "{text}");
     }
 }

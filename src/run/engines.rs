@@ -101,6 +101,8 @@ pub async fn open(config: &Config, profile: Option<&str>, allow_write: bool) -> 
         Profile::Local(local) if local.is_glue() => Box::new(crate::engine::lake_direct::DirectEngine::connect(name, local).await?),
         Profile::Local(local) => Box::new(LocalEngine::open(local).await?),
         Profile::Postgres(pg) => Box::new(PostgresEngine::connect(name, pg, allow_write).await?),
-        Profile::Athena(a) => Box::new(crate::engine::athena::AthenaEngine::connect(name, a, allow_write).await?),
+        Profile::Athena(a) => Box::new(
+            crate::engine::athena::AthenaEngine::connect(name, a, allow_write).await?.with_direct_twin(config.direct_twin(name)),
+        ),
     })
 }

@@ -50,6 +50,9 @@ pub struct AthenaEngine {
     last_via: Mutex<Option<Via>>,
     /// The queries started and not yet finished: `close` stops them, `detach` lets go.
     inflight: Arc<Inflight>,
+    /// The Glue-local profile that reads the same tables directly: its price goes beside
+    /// Athena's bill in every estimate.
+    direct_twin: Option<String>,
 }
 
 impl AthenaEngine {
@@ -77,7 +80,14 @@ impl AthenaEngine {
             planner: OnceCell::new(),
             last_via: Mutex::new(None),
             inflight,
+            direct_twin: None,
         })
+    }
+
+    /// Prices every estimate's direct read too, as Glue-local profile `twin` would read it.
+    pub fn with_direct_twin(mut self, twin: Option<&str>) -> Self {
+        self.direct_twin = twin.map(str::to_string);
+        self
     }
 
     /// Sets the polling schedule (tests use a short one).
@@ -204,7 +214,10 @@ impl Engine for AthenaEngine {
         {
             est.set_cutoff(cutoff, &wg.name);
         }
-        Ok(est)
+        Ok(match &self.direct_twin {
+            Some(twin) => est.with_twin(twin, budget),
+            None => est,
+        })
     }
 
     async fn tables(&self) -> Result<Vec<TableInfo>> {

@@ -92,7 +92,7 @@ fn priced(f: &mut Frame, s: &State, d: &BudgetDialog, e: &Estimate, limit: f64) 
         height += text_rows;
     };
     let scan = match (&e.direct, &e.athena) {
-        (Some(direct), Some(athena)) => format!(
+        (Some(direct), Some(athena)) if direct.profile.is_none() => format!(
             "{cost} to read {} directly {dot} ≈ {} GET requests {dot} Athena would bill {}",
             human_bytes(direct.bytes),
             thousands(direct.get_requests as usize),
@@ -105,6 +105,11 @@ fn priced(f: &mut Frame, s: &State, d: &BudgetDialog, e: &Estimate, limit: f64) 
             e.price_per_tb_usd,
             if e.conservative { " (conservative)" } else { "" }
         ),
+    };
+    // An Athena profile's estimate: what its Glue-local twin would pay instead.
+    let scan = match e.direct.as_ref().filter(|d| d.profile.is_some()) {
+        Some(direct) => format!("{scan} {dot} {}", direct.here("")),
+        None => scan,
     };
     push(Line::styled(scan.clone(), t.header), rows(&scan, inner_w));
     let why = if refuse {
