@@ -171,6 +171,30 @@ fn budget_dialog_shows_the_amount_tables_and_warnings() {
     insta::assert_snapshot!("budget_refuse_160x48", render(&mut s, 160, 48));
 }
 
+/// On an Athena profile with a Glue-local twin, the dialog and the status line price Athena's
+/// bill and name the twin profile for the direct read.
+#[test]
+fn an_athena_estimate_names_the_glue_local_twin_beside_its_bill() {
+    use fathom::tui::state::Overlay;
+    let mut s = state(false);
+    press(&mut s, "f3");
+    typ(&mut s, "SELECT adj_close FROM market_data.us_stocks_price");
+    let fx = press(&mut s, "f5");
+    let mut dear = tui_common::estimate(&[("market_data.us_stocks_price", 30 << 30)], &s.budget);
+    dear.tables[0].get_requests = 2_100;
+    let dear = dear.with_twin("lake", &s.budget);
+    tui_common::answer(&mut s, fx, Ok(dear.clone()));
+    assert!(matches!(s.overlay, Some(Overlay::Budget(_))));
+    let wide = render(&mut s, 160, 48);
+    assert!(wide.contains("$0.1465 to scan 30.0 GB"), "the Athena bill is the amount asked: {wide}");
+    assert!(wide.contains("here (profile lake): 30.0 GB read, ≈ 2100 GET requests ≈ $0.000840"), "{wide}");
+    assert!(!wide.contains("directly"), "{wide}");
+    // Declined, the estimate stays on the status line.
+    press(&mut s, "n");
+    let wide = render(&mut s, 160, 48);
+    assert!(wide.contains("estimate: Athena $0.1465 · here (profile lake): 30.0 GB read, ≈ 2100 GET requests ≈ $0.000840"), "{wide}");
+}
+
 /// After a run, the result header shows what it read and cost next to the estimate.
 #[test]
 fn result_header_shows_actual_bytes_and_cost_next_to_the_estimate() {
