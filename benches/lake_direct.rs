@@ -10,7 +10,6 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -44,15 +43,8 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 /// moto's request log since the last call (which empties it): (data-file GETs, all GETs).
 fn drain_gets(moto: &Moto) -> (usize, usize) {
-    let call = |method: &str| {
-        let mut s = std::net::TcpStream::connect(("127.0.0.1", moto.port)).expect("moto");
-        write!(s, "{method} /_fathom/requests HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").expect("write");
-        let mut resp = String::new();
-        s.read_to_string(&mut resp).expect("read");
-        resp.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default()
-    };
-    let log: Vec<Value> = serde_json::from_str(&call("GET")).expect("moto's request log");
-    call("DELETE");
+    let log = moto.request_log();
+    moto.clear_request_log();
     let gets: Vec<&Value> = log.iter().filter(|r| r["method"] == "GET").collect();
     let data = gets.iter().filter(|r| r["path"].as_str().is_some_and(|p| p.ends_with(".parquet"))).count();
     (data, gets.len())

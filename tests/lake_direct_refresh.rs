@@ -9,29 +9,9 @@ use common::aws::Moto;
 use fathom::config::LocalProfile;
 use fathom::engine::Engine;
 use fathom::engine::lake_direct::DirectEngine;
-use serde_json::Value;
 
 fn write_credentials(path: &std::path::Path, key: &str) {
     std::fs::write(path, format!("[default]\naws_access_key_id = {key}\naws_secret_access_key = secret-{key}\n")).unwrap();
-}
-
-/// Access key ids of the Parquet GETs moto served since the last clear.
-fn data_read_keys(moto: &Moto) -> Vec<String> {
-    use std::io::{Read, Write};
-    let log = |method: &str| {
-        let mut s = std::net::TcpStream::connect(("127.0.0.1", moto.port)).unwrap();
-        write!(s, "{method} /_fathom/requests HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").unwrap();
-        let mut resp = String::new();
-        s.read_to_string(&mut resp).unwrap();
-        resp.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default()
-    };
-    let entries: Vec<Value> = serde_json::from_str(&log("GET")).unwrap();
-    log("DELETE");
-    entries
-        .iter()
-        .filter(|r| r["method"] == "GET" && r["path"].as_str().is_some_and(|p| p.ends_with(".parquet")))
-        .map(|r| r["access_key"].as_str().unwrap_or("").to_string())
-        .collect()
 }
 
 #[test]
@@ -61,15 +41,15 @@ fn a_rewritten_credentials_file_is_used_by_the_next_query_of_the_same_engine() {
         };
         let engine = DirectEngine::connect("direct", &profile).await.expect("the Glue-local profile opens");
         let sql = "SELECT count(*) AS n, sum(adj_close) AS s FROM market_data.us_stocks_price WHERE trade_date >= DATE '2024-12-01'";
-        data_read_keys(&moto);
+        moto.data_read_keys();
 
         let first = fathom::engine::collect(engine.execute(sql, &[]).await.unwrap(), 10).await.unwrap();
-        let keys = data_read_keys(&moto);
+        let keys = moto.data_read_keys();
         assert!(!keys.is_empty() && keys.iter().all(|k| k == "AKIDFIRSTKEY"), "{keys:?}");
 
         write_credentials(&credentials, "AKIDSECONDKEY");
         let second = fathom::engine::collect(engine.execute(sql, &[]).await.unwrap(), 10).await.unwrap();
-        let keys = data_read_keys(&moto);
+        let keys = moto.data_read_keys();
         assert!(!keys.is_empty() && keys.iter().all(|k| k == "AKIDSECONDKEY"), "the second query used the new key: {keys:?}");
         assert_eq!(engine.access_key_id().await, "AKIDSECONDKEY");
         assert_eq!(first.batches, second.batches, "both queries answer, the same");

@@ -541,3 +541,51 @@ fn a_running_query_shows_what_its_engine_reports_and_named_queries_join_the_brow
     update(&mut s, Action::NamedQueries { profile: "dev".into(), result: Err("no AWS credentials found".into()) });
     assert!(s.notice.as_ref().is_some_and(|n| n.text.contains("dev")), "{:?}", s.notice);
 }
+
+#[test]
+fn a_saved_query_reopens_on_the_profile_last_chosen_for_it_even_after_a_restart() {
+    use fathom::tui::update::panes::open_query;
+    let mut s = state(false);
+    s.engines.insert("lake".into(), "local".into());
+    let item = s.browser.items.iter().position(|q| q.stem == "portfolios").unwrap();
+    let path = s.browser.items[item].path.clone();
+    open_query(&mut s, item);
+    assert_eq!(s.tab().unwrap().profile, "local", "first opened on the default profile");
+    press(&mut s, "f8");
+    assert_eq!(s.tab().unwrap().profile, "lake");
+    assert!(s.notice.as_ref().unwrap().text.contains("portfolios.sql opens on it next time"), "{:?}", s.notice);
+    // A scratch tab's F8 remembers nothing.
+    press(&mut s, "ctrl-t");
+    press(&mut s, "f8");
+    assert_eq!(s.query_profiles.len(), 1);
+    // Closed and opened again: the choice holds.
+    press(&mut s, "ctrl-w");
+    press(&mut s, "alt-left");
+    press(&mut s, "ctrl-w");
+    open_query(&mut s, item);
+    assert_eq!(s.tab().unwrap().profile, "lake");
+    assert!(s.notice.as_ref().unwrap().text.contains("your last choice"), "{:?}", s.notice);
+    // The choice is in the autosaved session, and a restarted workbench reads it back.
+    let fx = tick_after(&mut s, Duration::from_secs(5));
+    let session = fx
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::Autosave { session, .. } => Some(session),
+            _ => None,
+        })
+        .expect("F8 schedules an autosave");
+    assert_eq!(session.profiles.get(&path).map(String::as_str), Some("lake"));
+    let json = serde_json::to_string(&session).unwrap();
+    let mut again = state(false);
+    again.engines.insert("lake".into(), "local".into());
+    again.restore(Some(serde_json::from_str(&json).unwrap()));
+    open_query(&mut again, item);
+    assert_eq!(again.tab().unwrap().profile, "lake");
+    // A profile taken out of the config: the default, and the user is told why.
+    let mut gone = state(false);
+    gone.restore(Some(serde_json::from_str(&json).unwrap()));
+    open_query(&mut gone, item);
+    assert_eq!(gone.tab().unwrap().profile, "local");
+    let notice = gone.notice.as_ref().unwrap();
+    assert!(notice.text.contains("profile lake, which is no longer in the config"), "{}", notice.text);
+}

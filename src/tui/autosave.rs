@@ -25,6 +25,10 @@ pub struct SavedTab {
 pub struct Session {
     pub tabs: Vec<SavedTab>,
     pub active: usize,
+    /// The profile the user last chose (F8) for each saved query file, by path: the query
+    /// opens on it next time.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub profiles: std::collections::BTreeMap<PathBuf, String>,
 }
 
 pub fn session_file(state_dir: &Path) -> PathBuf {
@@ -90,11 +94,15 @@ mod tests {
         let s = Session {
             tabs: vec![SavedTab { title: "scratch".into(), profile: "local".into(), text: "SELECT '삼성';".into(), source: None, cursor: (0, 3), params: vec![("a".into(), "1".into())] }],
             active: 0,
+            profiles: [(PathBuf::from("queries/market/daily_prices.sql"), "lake".to_string())].into(),
         };
         save(dir.path(), &s, 1).unwrap();
         assert_eq!(load(dir.path()).unwrap(), Some(s.clone()));
         // An older write arriving late never replaces a newer one.
-        let newer = Session { active: 0, tabs: vec![] };
+        let newer = Session { active: 0, tabs: vec![], profiles: Default::default() };
+        // A session written before profiles were remembered still loads.
+        let old: Session = serde_json::from_str(r#"{"tabs":[],"active":0}"#).unwrap();
+        assert!(old.profiles.is_empty());
         save_final(dir.path(), &newer).unwrap();
         save(dir.path(), &s, 2).unwrap();
         assert_eq!(load(dir.path()).unwrap(), Some(newer));

@@ -333,6 +333,8 @@ pub struct State {
     pub default_profile: String,
     /// Profile name → engine kind, for the status line and tab titles.
     pub engines: BTreeMap<String, String>,
+    /// The profile last chosen (F8) for each saved query file: it opens on it again.
+    pub query_profiles: BTreeMap<PathBuf, String>,
     pub row_cap: usize,
     /// The config's budget: when a run asks first, when it is refused.
     pub budget: Budget,
@@ -496,6 +498,7 @@ impl State {
             chart_cursor: None,
             next_id: 1,
             autosave_generation: 0,
+            query_profiles: BTreeMap::new(),
             autosave_due: None,
             estimate_due: None,
             complete: Default::default(),
@@ -515,6 +518,7 @@ impl State {
     /// Restores tabs from a session (or opens one empty tab).
     pub fn restore(&mut self, session: Option<Session>) {
         self.tabs.clear();
+        self.query_profiles = session.as_ref().map(|s| s.profiles.clone()).unwrap_or_default();
         for saved in session.iter().flat_map(|s| s.tabs.iter()) {
             let id = self.fresh_id();
             let mut tab = Tab::new(id, &saved.title, &saved.profile, &saved.text);
@@ -546,7 +550,7 @@ impl State {
     }
 
     pub fn session(&self) -> Session {
-        Session { tabs: self.tabs.iter().map(Tab::saved).collect(), active: self.active }
+        Session { tabs: self.tabs.iter().map(Tab::saved).collect(), active: self.active, profiles: self.query_profiles.clone() }
     }
 
     /// The effect that saves the tabs now, ordered after every earlier save.

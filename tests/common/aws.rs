@@ -52,6 +52,36 @@ impl Moto {
         Some(Moto { child, port, endpoint: format!("http://127.0.0.1:{port}") })
     }
 
+    /// The request log `scripts/moto_server.py` keeps (S3, Glue) since it was last cleared.
+    pub fn request_log(&self) -> Vec<Value> {
+        serde_json::from_str(&self.raw("GET", "/_fathom/requests", "")).expect("moto's request log is JSON")
+    }
+
+    pub fn clear_request_log(&self) {
+        self.raw("DELETE", "/_fathom/requests", "");
+    }
+
+    /// Access key ids of the Parquet GETs moto served since the last clear, which it clears.
+    pub fn data_read_keys(&self) -> Vec<String> {
+        let log = self.request_log();
+        self.clear_request_log();
+        log.iter()
+            .filter(|r| r["method"] == "GET" && r["path"].as_str().is_some_and(|p| p.ends_with(".parquet")))
+            .map(|r| r["access_key"].as_str().unwrap_or("").to_string())
+            .collect()
+    }
+
+    /// One plain HTTP request to the server's own endpoints; the body of its 200 answer.
+    fn raw(&self, method: &str, path: &str, body: &str) -> String {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(s, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", self.port, body.len())
+            .unwrap();
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).unwrap();
+        assert!(resp.starts_with("HTTP/1.1 200") || resp.starts_with("HTTP/1.0 200"), "{method} {path}: {resp}");
+        resp.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default()
+    }
+
     /// POSTs JSON to moto's own API (`/moto-api/...`); returns the HTTP status.
     pub fn post(&self, path: &str, body: &Value) -> u16 {
         let body = body.to_string();

@@ -200,14 +200,17 @@ pub fn reply(s: &mut State, action: Action) {
         Action::Opened { path, result: Ok(text) } => {
             let id = s.fresh_id();
             let title = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into());
-            let profile = s.tab().map(|t| t.profile.clone()).unwrap_or_else(|| s.default_profile.clone());
-            let mut tab = Tab::new(id, &title, &profile, text.trim_end_matches('\n'));
+            let current = s.tab().map(|t| t.profile.clone()).unwrap_or_else(|| s.default_profile.clone());
+            let profile = super::panes::remembered_profile(s, &path);
+            let mut tab = Tab::new(id, &title, profile.as_deref().unwrap_or(&current), text.trim_end_matches('\n'));
             tab.source = Some(path.clone());
             s.tabs.push(tab);
             s.active = s.tabs.len() - 1;
             s.focus = Focus::Editor;
             edited(s);
-            s.notify(format!("opened {}", path.display()), false);
+            if profile.is_none() {
+                s.notify(format!("opened {}", path.display()), false);
+            }
         }
         Action::Opened { result: Err(e), .. } => s.notify(e, true),
         Action::PathCompleted { input, result } => {

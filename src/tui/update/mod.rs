@@ -404,7 +404,13 @@ fn next_profile(s: &mut State) {
         let at = names.iter().position(|n| *n == tab.profile).map(|i| i + 1).unwrap_or(0);
         if let Some(next) = names.get(at % names.len().max(1)) {
             tab.profile = next.clone();
-            let msg = format!("tab '{}' now runs on profile {next}", tab.title);
+            let mut msg = format!("tab '{}' now runs on profile {next}", tab.title);
+            // A saved query remembers the choice: it opens on this profile next time.
+            if let Some(path) = tab.source.clone() {
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                msg.push_str(&format!("; {name} opens on it next time"));
+                s.query_profiles.insert(path, next.clone());
+            }
             schedule_autosave(s);
             s.notify(msg, false);
         }

@@ -69,7 +69,10 @@ pub fn browser_cmd(s: &mut State, cmd: Cmd) {
 pub fn open_query(s: &mut State, item: usize) {
     let Some(q) = s.browser.items.get(item).cloned() else { return };
     let id = s.fresh_id();
-    let profile = q.profile.clone().unwrap_or_else(|| s.default_profile.clone());
+    let profile = match &q.profile {
+        Some(server) => server.clone(),
+        None => remembered_profile(s, &q.path).unwrap_or_else(|| s.default_profile.clone()),
+    };
     let mut tab = Tab::new(id, &q.stem, &profile, &q.text);
     // A named query lives on the server: saving writes a new local file.
     tab.source = q.profile.is_none().then(|| q.path.clone());
@@ -83,6 +86,20 @@ pub fn open_query(s: &mut State, item: usize) {
         Err(e) => s.notify(format!("{e} (the text is open; fix the header and save)"), true),
         Ok(h) if !h.params.is_empty() => edit_params(s, false),
         Ok(_) => {}
+    }
+}
+
+/// The profile the user last chose (F8) for the saved query at `path`, when it is still
+/// configured; says so, or that it is gone.
+pub fn remembered_profile(s: &mut State, path: &std::path::Path) -> Option<String> {
+    let chosen = s.query_profiles.get(path)?.clone();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if s.engines.contains_key(&chosen) {
+        s.notify(format!("{name} opens on profile {chosen}, your last choice for it (F8 switches)"), false);
+        Some(chosen)
+    } else {
+        s.notify(format!("{name} was last run on profile {chosen}, which is no longer in the config; it opens on {}", s.default_profile), true);
+        None
     }
 }
 
