@@ -56,35 +56,18 @@ impl Lake {
         c
     }
 
-    /// One HTTP request to moto's request-log endpoints; the response body.
-    fn http(&self, method: &str, path: &str, body: &str) -> String {
-        use std::io::{Read, Write};
-        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.moto.port)).unwrap();
-        write!(
-            s,
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            self.moto.port,
-            body.len()
-        )
-        .unwrap();
-        let mut resp = String::new();
-        s.read_to_string(&mut resp).unwrap();
-        assert!(resp.starts_with("HTTP/1.1 200") || resp.starts_with("HTTP/1.0 200"), "{method} {path}: {resp}");
-        resp.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default()
-    }
-
     /// The request log of moto (S3, Glue) since the last `clear`.
     fn requests(&self) -> Vec<Value> {
-        serde_json::from_str(&self.http("GET", "/_fathom/requests", "")).expect("moto's request log is JSON")
+        self.moto.request_log()
     }
 
     fn clear(&self) {
-        self.http("DELETE", "/_fathom/requests", "");
+        self.moto.clear_request_log();
     }
 
     /// GETs under `prefix` answer 403 from now on (an empty prefix lifts it).
     fn deny(&self, prefix: &str) {
-        self.http("PUT", "/_fathom/deny", prefix);
+        self.moto.deny(prefix);
     }
 }
 

@@ -61,6 +61,11 @@ impl Moto {
         self.raw("DELETE", "/_fathom/requests", "");
     }
 
+    /// GETs under `prefix` answer 403 from now on (an empty prefix lifts it).
+    pub fn deny(&self, prefix: &str) {
+        self.raw("PUT", "/_fathom/deny", prefix);
+    }
+
     /// Access key ids of the Parquet GETs moto served since the last clear, which it clears.
     pub fn data_read_keys(&self) -> Vec<String> {
         let log = self.request_log();
