@@ -172,6 +172,7 @@ mod tests {
             columns: vec![],
             bytes: 1,
             get_requests: 0,
+            metadata_get_requests: 0,
             files_without_column_sizes: 0,
             files: vec![],
             partition_column: None,

@@ -223,12 +223,14 @@ fn stats_line(prepared: &run::Prepared, d: &Drained, actual: Option<run::Priced>
             format!("fathom: {} rows in {ms} ms; PostgreSQL plan ~{} rows, cost {:.2}", d.rows, pg.rows, pg.total_cost)
         }
         estimate => {
-            // A direct read: the GETs it sent (beside the estimate's), priced as they were.
+            // A direct read: the data files' GETs it sent (beside the estimate's), priced as
+            // they were; the estimate's metadata GETs are not measured.
             let direct = actual.and_then(|a| a.get_requests.map(|g| (g, a.cost_usd))).map(|(gets, usd)| {
-                let predicted = estimate.as_ref().ok().and_then(|e| e.direct.as_ref()).map(|d| d.get_requests.to_string());
+                let predicted = estimate.as_ref().ok().and_then(|e| e.direct.as_ref());
+                let data = predicted.map(|d| (d.get_requests - d.metadata_get_requests).to_string()).unwrap_or_else(|| "?".into());
+                let metadata = predicted.map(|d| format!(", +{} for table metadata estimated", d.metadata_get_requests)).unwrap_or_default();
                 format!(
-                    "; estimated {} GET requests, sent {gets} → {} (direct read)",
-                    predicted.unwrap_or_else(|| "?".into()),
+                    "; data-file GET requests estimated {data}, sent {gets} → {} (direct read{metadata})",
                     crate::estimate::bill::human_usd(usd)
                 )
             });

@@ -24,7 +24,11 @@ pub struct AthenaBill {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct DirectRead {
     pub bytes: u64,
+    /// Every GET: the data files' and, in an estimate, the tables' metadata's.
     pub get_requests: u64,
+    /// The share of `get_requests` that reads the tables' metadata (metadata file, manifest
+    /// list, manifests); 0 for a run, which counts its data files' GETs.
+    pub metadata_get_requests: u64,
     pub get_cost_usd: f64,
     pub transfer_cost_usd: f64,
     pub cost_usd: f64,
@@ -44,6 +48,7 @@ impl DirectRead {
         DirectRead {
             bytes,
             get_requests,
+            metadata_get_requests: 0,
             get_cost_usd,
             transfer_cost_usd,
             cost_usd: get_cost_usd + transfer_cost_usd,

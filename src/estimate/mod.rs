@@ -131,9 +131,12 @@ impl Estimate {
         self
     }
 
-    /// Sets `athena` to Athena's bill for these scans; returns their direct read's price.
+    /// Sets `athena` to Athena's bill for these scans; returns their direct read's price:
+    /// the data files' GETs of every scan, and each table's metadata GETs once.
     fn both_ways(&mut self, budget: &Budget) -> bill::DirectRead {
-        let gets = self.tables.iter().map(|t| t.get_requests).sum();
+        let data: u64 = self.tables.iter().map(|t| t.get_requests).sum();
+        let mut seen = std::collections::HashSet::new();
+        let metadata: u64 = self.tables.iter().filter(|t| seen.insert(t.table.as_str())).map(|t| t.metadata_get_requests).sum();
         self.athena = Some(Box::new(bill::AthenaBill {
             scanned_bytes: self.total_bytes,
             billed_bytes: self.billed_bytes,
@@ -141,7 +144,9 @@ impl Estimate {
             cost_usd: self.cost_usd,
             price_per_tb_usd: self.price_per_tb_usd,
         }));
-        bill::DirectRead::price(self.total_bytes, gets, budget)
+        let mut direct = bill::DirectRead::price(self.total_bytes, data + metadata, budget);
+        direct.metadata_get_requests = metadata;
+        direct
     }
 
     fn warn_over_budget(&mut self, budget: &Budget) {
@@ -267,10 +272,11 @@ impl Estimate {
         } else if let Some(d) = &self.direct {
             let _ = writeln!(
                 s,
-                "read directly: {} ({} bytes), ≈ {} GET requests → {} (GETs at ${}/1000{})",
+                "read directly: {} ({} bytes), ≈ {} GET requests ({} of them table metadata) → {} (GETs at ${}/1000{})",
                 bill::human_bytes(d.bytes),
                 d.bytes,
                 d.get_requests,
+                d.metadata_get_requests,
                 bill::human_usd(d.cost_usd),
                 d.s3_get_per_1000_usd,
                 if d.egress_per_gb_usd > 0.0 { format!(", transfer at ${}/GB", d.egress_per_gb_usd) } else { String::new() }
@@ -302,7 +308,8 @@ mod tests {
             partitions_total: 3,
             columns: vec!["adj_close".into()],
             bytes: 64 * bill::MIB,
-            get_requests: 210,
+            get_requests: 190,
+            metadata_get_requests: 20,
             files_without_column_sizes: 0,
             files: vec![],
             partition_column: None,
@@ -325,6 +332,12 @@ mod tests {
         assert_eq!(here.direct.as_ref().and_then(|d| d.profile.clone()), None);
         assert!(!here.warnings.iter().any(|w| w.starts_with(OVER_BUDGET)), "{:?}", here.warnings);
         assert_eq!(here.summary(), "Athena $0.000305 · here: 64.0 MB read, ≈ 210 GET requests ≈ $0.000084");
+        assert_eq!(here.direct.as_ref().map(|d| (d.get_requests, d.metadata_get_requests)), Some((210, 20)));
+        // A table scanned twice (a self-join) loads its metadata once.
+        let mut twice = scans(&budget);
+        twice.tables.push(twice.tables[0].clone());
+        let twice = twice.with_direct(&budget);
+        assert_eq!(twice.direct.as_ref().map(|d| (d.get_requests, d.metadata_get_requests)), Some((190 * 2 + 20, 20)));
 
         let athena = scans(&budget).with_twin("lake", &budget);
         assert_eq!(athena.cost_usd, athena_usd, "an Athena profile is gated on what it bills");

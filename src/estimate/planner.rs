@@ -17,7 +17,7 @@ use crate::iceberg::tables::ident;
 use crate::iceberg::timetravel::resolve_snapshot;
 use crate::estimate::scans::Scan;
 use crate::iceberg::fileio_read::FOOTER_GETS;
-use crate::lake::inspect::{FileInfo, live_files};
+use crate::lake::inspect::{FileInfo, live_files_and_manifests};
 
 /// What one table scan reads.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -32,6 +32,8 @@ pub struct TableEstimate {
     pub bytes: u64,
     /// S3 GET requests a direct read sends (the footer, then one per column chunk read).
     pub get_requests: u64,
+    /// S3 GET requests for the table's metadata when a run loads it ([`metadata_gets`]).
+    pub metadata_get_requests: u64,
     /// Kept files without column-size metrics, estimated as file size × column share.
     pub files_without_column_sizes: usize,
     /// The kept data files (filled on request).
@@ -49,6 +51,7 @@ pub struct TableEstimate {
 
 struct SnapshotFiles {
     by_path: HashMap<String, FileInfo>,
+    manifests: usize,
     data_files: usize,
     partitions: usize,
 }
@@ -74,12 +77,13 @@ impl Estimator {
         if let Some(hit) = self.snapshots.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(hit);
         }
-        let files = live_files(table, Some(snapshot)).await?;
+        let (files, manifests) = live_files_and_manifests(table, Some(snapshot)).await?;
         let data: Vec<&FileInfo> = files.iter().filter(|f| f.content == DataContentType::Data).collect();
         let partitions = data.iter().map(|f| f.partition.as_str()).collect::<BTreeSet<_>>().len();
         let entry = Arc::new(SnapshotFiles {
             data_files: data.len(),
             partitions,
+            manifests,
             by_path: files.into_iter().map(|f| (f.path.clone(), f)).collect(),
         });
         if let Ok(mut c) = self.snapshots.lock() {
@@ -128,6 +132,7 @@ impl Estimator {
             columns: scan.columns.clone(),
             bytes: 0,
             get_requests: 0,
+            metadata_get_requests: metadata_gets(None),
             files_without_column_sizes: 0,
             files: vec![],
             partition_column,
@@ -157,6 +162,7 @@ impl Estimator {
         let tasks = plan_files(&table, snapshot, &read_schema, &scan.filters).await?;
 
         let mut partitions = BTreeSet::new();
+        let mut manifests = BTreeSet::new();
         let mut deletes = BTreeSet::new();
         for task in &tasks {
             est.files_kept += 1;
@@ -166,6 +172,7 @@ impl Estimator {
             let info = known.by_path.get(&task.data_file_path);
             if let Some(info) = info {
                 partitions.insert(info.partition.clone());
+                manifests.insert(info.manifest);
             }
             est.get_requests += predicted_gets(info, &field_ids);
             match info.filter(|i| !i.column_sizes.is_empty()) {
@@ -189,9 +196,26 @@ impl Estimator {
             }
         }
         est.partitions_kept = partitions.len();
+        est.metadata_get_requests = metadata_gets(Some((known.manifests, manifests.len())));
         est.files.sort();
         Ok(est)
     }
+}
+
+/// Times a run loads each table it names, reading its metadata file anew each time (so a
+/// newer snapshot is seen): the estimate's query planning, the estimate's planner, and the
+/// run's own planning.
+pub const TABLE_LOADS_PER_RUN: u64 = 3;
+
+/// The GETs of a table's metadata that a run (in a fresh process, as `fathom run` is) sends:
+/// the metadata file at each load and, when the table has a snapshot, `(all, kept)` of its
+/// manifests: its manifest list and every manifest to list the live files (their column
+/// sizes price this estimate), then the list again and the manifests that hold a kept file in
+/// iceberg's scan planning (which skips the others by their partition summaries; its cache
+/// then serves the scan itself). A long-lived workbench reads them once per snapshot, so
+/// there this is an upper bound.
+pub fn metadata_gets(manifests: Option<(usize, usize)>) -> u64 {
+    TABLE_LOADS_PER_RUN + manifests.map_or(0, |(all, kept)| 2 + (all + kept) as u64)
 }
 
 /// The GETs the direct reader sends for one data file: the footer (its tail, then its

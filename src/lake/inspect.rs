@@ -24,6 +24,8 @@ pub struct FileInfo {
     pub column_sizes: HashMap<i32, u64>,
     /// Row groups, from the writer's split offsets (None when it left none).
     pub row_groups: Option<usize>,
+    /// Which manifest of the snapshot's manifest list holds it (its index there).
+    pub manifest: usize,
 }
 
 fn meta_err(table: &Table, e: impl std::fmt::Display) -> FathomError {
@@ -32,6 +34,11 @@ fn meta_err(table: &Table, e: impl std::fmt::Display) -> FathomError {
 
 /// The live files (data and delete) of `snapshot_id`, or of the current snapshot.
 pub async fn live_files(table: &Table, snapshot_id: Option<i64>) -> Result<Vec<FileInfo>> {
+    Ok(live_files_and_manifests(table, snapshot_id).await?.0)
+}
+
+/// `live_files`, and how many manifests the snapshot's manifest list names (each one read).
+pub async fn live_files_and_manifests(table: &Table, snapshot_id: Option<i64>) -> Result<(Vec<FileInfo>, usize)> {
     let metadata = table.metadata();
     let snapshot = match snapshot_id {
         Some(id) => metadata.snapshot_by_id(id).cloned().ok_or_else(|| {
@@ -39,12 +46,12 @@ pub async fn live_files(table: &Table, snapshot_id: Option<i64>) -> Result<Vec<F
         })?,
         None => match metadata.current_snapshot() {
             Some(s) => s.clone(),
-            None => return Ok(vec![]),
+            None => return Ok((vec![], 0)),
         },
     };
     let list = table.manifest_list_reader(&snapshot).load().await.map_err(|e| meta_err(table, e))?;
     let mut out = Vec::new();
-    for manifest_file in list.entries() {
+    for (index, manifest_file) in list.entries().iter().enumerate() {
         let manifest = manifest_file.load_manifest(table.file_io()).await.map_err(|e| meta_err(table, e))?;
         let spec = metadata.partition_spec_by_id(manifest_file.partition_spec_id);
         for entry in manifest.entries().iter().filter(|e| e.is_alive()) {
@@ -59,11 +66,12 @@ pub async fn live_files(table: &Table, snapshot_id: Option<i64>) -> Result<Vec<F
                 file_size: f.file_size_in_bytes(),
                 column_sizes: f.column_sizes().clone(),
                 row_groups: f.split_offsets().map(<[i64]>::len).filter(|n| *n > 0),
+                manifest: index,
             });
         }
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
+    Ok((out, list.entries().len()))
 }
 
 /// `trade_month=2024-11`, `rebal_year=2023`: partition values as people read them.

@@ -81,6 +81,7 @@ pub fn table_estimate(table: &str, bytes: u64) -> TableEstimate {
         columns: vec!["meta_id".into(), "trade_date".into(), "adj_close".into()],
         bytes,
         get_requests: 0,
+        metadata_get_requests: 0,
             files_without_column_sizes: 0,
         files: vec![],
         partition_column: Some("trade_month".into()),
