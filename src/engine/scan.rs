@@ -11,10 +11,7 @@ pub use crate::iceberg::read_bytes::{BYTES_SCANNED, GET_REQUESTS};
 /// The sum of metric `name` over an executed plan; `None` when no operator reported it.
 fn metric_sum(plan: &Arc<dyn ExecutionPlan>, name: &str) -> Option<u64> {
     let own = plan.metrics().and_then(|m| m.sum_by_name(name)).map(|v| v.as_usize() as u64);
-    plan.children().iter().map(|c| metric_sum(c, name)).fold(own, |acc, c| match (acc, c) {
-        (Some(a), Some(b)) => Some(a + b),
-        (a, b) => a.or(b),
-    })
+    plan.children().iter().filter_map(|c| metric_sum(c, name)).fold(own, |sum, c| Some(sum.unwrap_or(0) + c))
 }
 
 /// Bytes the lake scans of an executed plan read.
