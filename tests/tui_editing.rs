@@ -227,6 +227,7 @@ fn first_focus_is_the_browser_with_nothing_to_edit_else_the_editor() {
             params: vec![],
         }],
         active: 0,
+        profiles: Default::default(),
     };
     s.restore(Some(saved.clone()));
     assert_eq!(s.focus, Focus::Editor);
