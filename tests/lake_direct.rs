@@ -183,6 +183,11 @@ fn the_estimate_prices_both_ways_and_predicts_the_gets_and_bytes_moto_serves() {
         let metadata = direct["metadata_get_requests"].as_u64().unwrap();
         assert!(metadata > 0 && metadata < gets, "{direct}");
         assert!(within(5.0, gets, served_all), "{q}: predicted {gets} GETs in all, moto served {served_all}");
+        // Each table's metadata file once: the run's later loads ask Glue for its name and
+        // reuse the table while it is the same file.
+        let tables: std::collections::BTreeSet<&str> = est["tables"].as_array().unwrap().iter().filter_map(|t| t["table"].as_str()).collect();
+        let metadata_files = lake.requests().iter().filter(|r| r["method"] == "GET" && r["path"].as_str().is_some_and(|p| p.ends_with(".metadata.json"))).count();
+        assert_eq!(metadata_files, tables.len(), "{q}: metadata files read for {tables:?}");
         assert!(within(5.0, gets - metadata, served_gets), "{q}: predicted {} data-file GETs, moto served {served_gets}", gets - metadata);
         assert!(within(5.0, bytes, served_bytes), "{q}: predicted {bytes} bytes, moto served {served_bytes}");
     }

@@ -12,7 +12,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::ProvideCredentials;
 use iceberg::io::{S3_ENDPOINT, S3_PATH_STYLE_ACCESS, S3_REGION};
-use iceberg::{Catalog, CatalogBuilder};
+use iceberg::{Catalog, CatalogBuilder, TableIdent};
 use iceberg_catalog_glue::{
     AWS_ACCESS_KEY_ID, AWS_REGION_NAME, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, GLUE_CATALOG_PROP_CATALOG_ID,
     GLUE_CATALOG_PROP_URI, GLUE_CATALOG_PROP_WAREHOUSE, GlueCatalogBuilder,
@@ -20,6 +20,7 @@ use iceberg_catalog_glue::{
 
 pub use crate::config::AwsTarget;
 use crate::error::{FathomError, Result};
+use crate::iceberg::tables::Pointer;
 
 /// Retries: the SDK's standard mode retries throttling (ThrottlingException,
 /// TooManyRequestsException, SlowDown, ...) and transient errors with jittered exponential
@@ -124,6 +125,30 @@ where
     }
 }
 
+
+/// A Glue client of `config` signing with `creds` (the ones the catalog was opened with).
+pub fn glue_client(config: &SdkConfig, creds: &Credentials) -> aws_sdk_glue::Client {
+    aws_sdk_glue::Client::from_conf(aws_sdk_glue::config::Builder::from(config).credentials_provider(creds.clone()).build())
+}
+
+/// A table's metadata file as Glue names it (GetTable's `metadata_location`), without reading
+/// the file: [`LakeTables`](crate::iceberg::LakeTables) then reuses a table while it is unchanged.
+pub fn glue_pointer(glue: aws_sdk_glue::Client, catalog_id: Option<String>) -> Pointer {
+    Arc::new(move |ident: TableIdent| {
+        let (glue, catalog_id) = (glue.clone(), catalog_id.clone());
+        Box::pin(async move {
+            let out = glue
+                .get_table()
+                .set_catalog_id(catalog_id)
+                .database_name(ident.namespace().join("."))
+                .name(ident.name())
+                .send()
+                .await
+                .ok()?;
+            out.table()?.parameters()?.get("metadata_location").cloned()
+        })
+    })
+}
 
 /// The Glue catalog as an Iceberg catalog, reading metadata, manifests and data files from S3
 /// (its FileIO) with the given credentials, region and endpoint. `warehouse` is where new

@@ -9,11 +9,12 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
+use aws_config::SdkConfig;
 use aws_credential_types::Credentials;
 use tokio::sync::Mutex;
 
 use crate::config::{AwsTarget, Budget, LocalProfile};
-use crate::engine::aws::{credentials, glue_catalog, sdk_config};
+use crate::engine::aws::{credentials, glue_catalog, glue_client, glue_pointer, sdk_config};
 use crate::engine::local::LocalEngine;
 use crate::engine::{Caps, Engine, QueryStream, TableDetail, TableInfo};
 use crate::error::{FathomError, Result};
@@ -42,23 +43,25 @@ impl DirectEngine {
         let target = profile.aws().ok_or_else(|| {
             FathomError::Other(format!("profile '{name}' has no Glue catalog: set catalog = \"glue\" and its region"))
         })?;
-        let (creds, region) = Self::fresh(&target).await?;
-        let engine = Self::open(name, &target, &region, &creds).await?;
+        let (creds, config) = Self::fresh(&target).await?;
+        let engine = Self::open(name, &target, &config, &creds).await?;
         Ok(DirectEngine { name: name.to_string(), target, current: Mutex::new(Current { creds, engine }) })
     }
 
-    /// Credentials and region from the AWS chain, read anew (files, environment, SSO cache).
-    async fn fresh(target: &AwsTarget) -> Result<(Credentials, String)> {
+    /// Credentials and the SDK config from the AWS chain, read anew (files, environment, SSO cache).
+    async fn fresh(target: &AwsTarget) -> Result<(Credentials, SdkConfig)> {
         let config = sdk_config(target).await?;
         let creds = credentials(&config, target).await?;
-        let region = config.region().map(|r| r.to_string()).unwrap_or_else(|| "us-east-1".into());
-        Ok((creds, region))
+        Ok((creds, config))
     }
 
-    async fn open(name: &str, target: &AwsTarget, region: &str, creds: &Credentials) -> Result<Arc<LocalEngine>> {
-        let catalog = glue_catalog(target, region, creds, None).await?;
+    async fn open(name: &str, target: &AwsTarget, config: &SdkConfig, creds: &Credentials) -> Result<Arc<LocalEngine>> {
+        let region = config.region().map(|r| r.to_string()).unwrap_or_else(|| "us-east-1".into());
+        let catalog = glue_catalog(target, &region, creds, None).await?;
         let label = format!("the Glue catalog of profile '{name}'");
-        Ok(Arc::new(LocalEngine::with_tables(Arc::new(LakeTables::new(catalog, label, Origin::Other))).await?))
+        let pointer = glue_pointer(glue_client(config, creds), target.glue_catalog_id.clone());
+        let tables = LakeTables::new(catalog, label, Origin::Other).with_pointer(pointer);
+        Ok(Arc::new(LocalEngine::with_tables(Arc::new(tables)).await?))
     }
 
     /// The engine with current credentials: those in hand while they are good for a while
@@ -69,9 +72,9 @@ impl DirectEngine {
         if lasting {
             return Ok(cur.engine.clone());
         }
-        let (creds, region) = Self::fresh(&self.target).await?;
+        let (creds, config) = Self::fresh(&self.target).await?;
         if !same(&creds, &cur.creds) {
-            cur.engine = Self::open(&self.name, &self.target, &region, &creds).await?;
+            cur.engine = Self::open(&self.name, &self.target, &config, &creds).await?;
             cur.creds = creds;
         }
         Ok(cur.engine.clone())

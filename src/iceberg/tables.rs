@@ -1,7 +1,10 @@
 //! Lazy, isolated table loading. Nothing is loaded when a profile opens: the namespaces and
 //! table names are listed on demand (cheap catalog calls), and a table's metadata is read on
 //! its first use and reused while its metadata file is unchanged (one object per snapshot,
-//! so iceberg's manifest cache stays warm). A table whose metadata cannot be read fails alone,
+//! so iceberg's manifest cache stays warm). Where the catalog can tell the metadata file's
+//! name without reading it (Glue's GetTable: a [`Pointer`]), an unchanged table is not read
+//! again at all: on S3 that saves a GET of its metadata file at every load after the first.
+//! A table whose metadata cannot be read fails alone,
 //! with a message naming its metadata file; the other tables and the profile are untouched.
 
 use std::collections::HashMap;
@@ -22,11 +25,15 @@ pub enum Origin {
     Other,
 }
 
+/// Names a table's current metadata file without reading it (None: unknown, load it).
+pub type Pointer = Arc<dyn Fn(TableIdent) -> futures::future::BoxFuture<'static, Option<String>> + Send + Sync>;
+
 /// The tables of one Iceberg catalog, loaded lazily.
 pub struct LakeTables {
     catalog: Arc<dyn Catalog>,
     label: String,
     origin: Origin,
+    pointer: Option<Pointer>,
     listed: Mutex<Option<Arc<Vec<TableIdent>>>>,
     loaded: Mutex<HashMap<TableIdent, Table>>,
 }
@@ -59,9 +66,17 @@ impl LakeTables {
             catalog,
             label: label.into(),
             origin,
+            pointer: None,
             listed: Mutex::new(None),
             loaded: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Asks `pointer` before loading a table already loaded: while it names the same
+    /// metadata file, the loaded table is used as it is.
+    pub fn with_pointer(mut self, pointer: Pointer) -> Self {
+        self.pointer = Some(pointer);
+        self
     }
 
     pub fn catalog(&self) -> &Arc<dyn Catalog> {
@@ -100,6 +115,11 @@ impl LakeTables {
     /// The table, or None when the catalog has no such table. Its metadata is read again
     /// (one pointer lookup and one file) and the cached object kept while unchanged.
     pub async fn load(&self, ident: &TableIdent) -> Result<Option<Table>> {
+        if let (Some(pointer), Some(known)) = (&self.pointer, self.cached(ident)?)
+            && pointer(ident.clone()).await.as_deref() == known.metadata_location()
+        {
+            return Ok(Some(known));
+        }
         let fresh = match self.catalog.load_table(ident).await {
             Ok(t) => t,
             Err(e) if is_not_found(&e) => return Ok(None),
@@ -113,6 +133,11 @@ impl LakeTables {
                 Ok(Some(fresh))
             }
         }
+    }
+
+    fn cached(&self, ident: &TableIdent) -> Result<Option<Table>> {
+        let cache = self.loaded.lock().map_err(|_| FathomError::Other("table cache poisoned".into()))?;
+        Ok(cache.get(ident).cloned())
     }
 
     /// `load`, with "no such table" as an error.

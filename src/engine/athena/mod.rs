@@ -125,7 +125,8 @@ impl AthenaEngine {
             .get_or_try_init(|| async {
                 let iceberg = self.iceberg_catalog(None).await?;
                 let label = format!("the Glue catalog of profile '{}'", self.name);
-                let tables = Arc::new(LakeTables::new(iceberg, label, Origin::Other));
+                let pointer = crate::engine::aws::glue_pointer(self.clients.glue.clone(), self.profile.aws().glue_catalog_id);
+                let tables = Arc::new(LakeTables::new(iceberg, label, Origin::Other).with_pointer(pointer));
                 let session = LakeSession::new(tables.clone(), &self.profile.database);
                 crate::engine::functions::register(session.ctx());
                 Ok((session, Estimator::new(tables)))
